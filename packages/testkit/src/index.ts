@@ -1,0 +1,4 @@
+export { runTs, spawnTs, tsNodeArgs, waitForLine, type RunResult } from './child.js';
+export { findPython, hasCommand } from './tools.js';
+export { makeTmpDir, uniqueName } from './tmp.js';
+export { unprivilegedUser } from './users.js';
