@@ -1,0 +1,253 @@
+import { RegionError, RegionRangeError } from './errors.js';
+import { type CursorHost, kAttach, kAttachList, kCheckOpen, kDetach, kObtain, kTouch } from './manager-internals.js';
+import type { MapRegion } from './map-region.js';
+import type { MapRegionList } from './region-list.js';
+import type { PathOrFd } from './validate.js';
+
+/** What a cursor holds; also what the safety-net finaliser needs to give it back. */
+interface CursorState {
+  host: CursorHost | undefined;
+  list: MapRegionList | undefined;
+  region: MapRegion | undefined;
+}
+
+function giveBack(state: CursorState): void {
+  const { host, list, region } = state;
+  state.region = undefined;
+  state.list = undefined;
+  if (region !== undefined && !region.released) {
+    region.incrementClientCount(-1);
+    host?.[kTouch](region);
+  }
+  if (host !== undefined && list !== undefined) host[kDetach](list);
+}
+
+// A cursor dropped without close() still gives its region back when it is garbage collected.
+const forgotten = new FinalizationRegistry<CursorState>(giveBack);
+
+function badOffset(name: string, value: unknown): RegionRangeError {
+  return new RegionRangeError(
+    'ERR_SHMKIT_REGION_INVALID_ARGUMENT',
+    `${name} must be a non-negative safe integer, got ${String(value)}`,
+  );
+}
+
+/**
+ * A moving view into one file through the regions of its manager (smmap's WindowCursor). Make
+ * one with `manager.makeCursor(pathOrFd)`, point it with `useRegion(offset, size)`, read or write
+ * through `buffer()`. `using c = manager.makeCursor(p)` closes it at the end of the scope.
+ */
+export class WindowCursor {
+  readonly #state: CursorState;
+  #ofs = 0;
+  #size = 0;
+  #closed = false;
+
+  /**
+   * `new WindowCursor()` is neither associated nor valid. `new WindowCursor(manager, pathOrFd)` is
+   * the same as `manager.makeCursor(pathOrFd)`.
+   */
+  constructor(manager?: CursorHost, pathOrFd?: PathOrFd) {
+    this.#state = { host: undefined, list: undefined, region: undefined };
+    if (manager === undefined && pathOrFd === undefined) return;
+    if (manager === undefined || typeof manager[kAttach] !== 'function' || pathOrFd === undefined) {
+      throw new RegionError(
+        'ERR_SHMKIT_REGION_INVALID_ARGUMENT',
+        'a cursor needs both a window manager and a path or descriptor (or neither)',
+      );
+    }
+    this.#state.list = manager[kAttach](pathOrFd);
+    this.#state.host = manager;
+    forgotten.register(this, this.#state, this);
+  }
+
+  #open(): CursorState {
+    if (this.#closed) {
+      throw new RegionError('ERR_SHMKIT_REGION_CURSOR_CLOSED', 'this cursor was closed; make a new one');
+    }
+    return this.#state;
+  }
+
+  #associated(): { host: CursorHost; list: MapRegionList } {
+    const s = this.#open();
+    if (s.list === undefined || s.host === undefined) {
+      throw new RegionError(
+        'ERR_SHMKIT_REGION_CURSOR_UNASSOCIATED',
+        'this cursor is not associated with a file; make it with manager.makeCursor(pathOrFd)',
+      );
+    }
+    return { host: s.host, list: s.list };
+  }
+
+  #valid(): MapRegion {
+    const region = this.#open().region;
+    if (region === undefined) {
+      throw new RegionError('ERR_SHMKIT_REGION_CURSOR_INVALID', 'this cursor has no window; call useRegion(offset) first');
+    }
+    if (region.released) {
+      throw new RegionError(
+        'ERR_SHMKIT_REGION_RELEASED',
+        'the region under this cursor was released (manager closed or file released); call useRegion(offset) again',
+      );
+    }
+    return region;
+  }
+
+  /**
+   * Points the cursor at `[offset, offset + size)` of the file and returns the cursor. `size` 0
+   * means as much as possible; the size obtained may be smaller than asked (end of file, end of
+   * the region). An offset at or past the end of the file leaves the cursor invalid.
+   */
+  useRegion(offset = 0, size = 0): this {
+    const { host, list } = this.#associated();
+    if (!(Number.isSafeInteger(offset) && offset >= 0)) throw badOffset('offset', offset);
+    if (!(Number.isSafeInteger(size) && size >= 0)) throw badOffset('size', size);
+    host[kCheckOpen]();
+    const s = this.#state;
+    let fileSize = list.fileSize();
+    if (offset >= fileSize) fileSize = list.refresh();
+    const windowSize = host.windowSize();
+    const wanted = Math.min(size || fileSize, windowSize || fileSize);
+    let region = s.region;
+    if (region !== undefined && (region.released || !region.includesOfs(offset))) {
+      this.#dropRegion();
+      region = undefined;
+    }
+    if (offset >= fileSize) return this;
+    if (region === undefined) {
+      region = host[kObtain](list, offset, wanted);
+      region.incrementClientCount(1);
+      s.region = region;
+    }
+    host[kTouch](region);
+    const begin = region.ofsBegin();
+    this.#ofs = offset - begin;
+    this.#size = Math.min(wanted, begin + region.size() - offset);
+    return this;
+  }
+
+  #dropRegion(): void {
+    const s = this.#state;
+    const region = s.region;
+    s.region = undefined;
+    if (region !== undefined && !region.released) {
+      region.incrementClientCount(-1);
+      s.host?.[kTouch](region);
+    }
+  }
+
+  /** Stops using the current region (it stays mapped in the manager until collected). Harmless when repeated. */
+  unuseRegion(): void {
+    this.#open();
+    this.#dropRegion();
+  }
+
+  /** The cursor's window, zero-copy: `size()` bytes from `ofsBegin()`. Empty once the region is released. */
+  buffer(): Buffer {
+    const region = this.#valid();
+    return region.buffer().subarray(this.#ofs, this.#ofs + this.#size);
+  }
+
+  /** The whole region under the cursor, not offset-adjusted (begins at `region().ofsBegin()`). */
+  map(): Buffer {
+    return this.#valid().map();
+  }
+
+  /** The region under the cursor (for sync() and advise()). */
+  region(): MapRegion {
+    return this.#valid();
+  }
+
+  /** Has a usable window. */
+  isValid(): boolean {
+    const region = this.#state.region;
+    return !this.#closed && region !== undefined && !region.released;
+  }
+
+  /** Belongs to a manager and a file. */
+  isAssociated(): boolean {
+    return !this.#closed && this.#state.list !== undefined;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Absolute file offset of the first byte of the window. */
+  ofsBegin(): number {
+    return this.#valid().ofsBegin() + this.#ofs;
+  }
+
+  ofsEnd(): number {
+    return this.ofsBegin() + this.#size;
+  }
+
+  /** Size of the window (kept after unuseRegion(), as smmap does; 0 for a cursor never used). */
+  size(): number {
+    this.#open();
+    return this.#size;
+  }
+
+  /** Whether the absolute offset lies inside the cursor's window (not the whole region). */
+  includesOfs(ofs: number): boolean {
+    const begin = this.#valid().ofsBegin() + this.#ofs;
+    return begin <= ofs && ofs < begin + this.#size;
+  }
+
+  fileSize(): number {
+    return this.#associated().list.fileSize();
+  }
+
+  pathOrFd(): PathOrFd {
+    return this.#associated().list.pathOrFd();
+  }
+
+  /** The path of the file; throws ERR_SHMKIT_REGION_WRONG_KEY_KIND for a cursor made from a descriptor. */
+  path(): string {
+    const key = this.pathOrFd();
+    if (typeof key !== 'string') {
+      throw new RegionError('ERR_SHMKIT_REGION_WRONG_KEY_KIND', `this cursor was made from file descriptor ${key}, not a path`);
+    }
+    return key;
+  }
+
+  /** The descriptor of the file; throws ERR_SHMKIT_REGION_WRONG_KEY_KIND for a cursor made from a path. */
+  fd(): number {
+    const key = this.pathOrFd();
+    if (typeof key !== 'number') {
+      throw new RegionError('ERR_SHMKIT_REGION_WRONG_KEY_KIND', `this cursor was made from path '${key}', not a descriptor`);
+    }
+    return key;
+  }
+
+  /** An independent cursor on the same file and, if this one is valid, the same window. */
+  clone(): WindowCursor {
+    const s = this.#open();
+    const copy = new WindowCursor();
+    if (s.host === undefined || s.list === undefined) return copy;
+    s.host[kAttachList](s.list);
+    copy.#state.host = s.host;
+    copy.#state.list = s.list;
+    if (s.region !== undefined && !s.region.released) {
+      s.region.incrementClientCount(1);
+      copy.#state.region = s.region;
+    }
+    copy.#ofs = this.#ofs;
+    copy.#size = this.#size;
+    forgotten.register(copy, copy.#state, copy);
+    return copy;
+  }
+
+  /** Gives the region back and leaves the manager; the cursor cannot be used again. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    forgotten.unregister(this);
+    giveBack(this.#state);
+    this.#state.host = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
