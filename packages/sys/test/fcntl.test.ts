@@ -1,8 +1,8 @@
 import { closeSync, openSync } from 'node:fs';
-import { spawnTs } from '@shmkit/testkit';
+import { lineReader, spawnTs } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { fcntlGetLock, fcntlLock, fcntlLockAsync } from '../src/index.js';
-import { child, lineReader, sharedFile, sleep } from './helpers.js';
+import { child, sharedFile, sleep } from './helpers.js';
 
 function holder(path: string, kind: 'classic' | 'ofd', type: 'read' | 'write', start = 0, len = 0) {
   const proc = spawnTs(child('lock-holder.ts'), [path, kind, type, String(start), String(len)], {

@@ -1,7 +1,7 @@
-import { spawnTs } from '@shmkit/testkit';
+import { lineReader, spawnTs } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { futexWait, futexWaitAsync, futexWake, MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '../src/index.js';
-import { child, lineReader, sharedFile, sleep } from './helpers.js';
+import { child, sharedFile, sleep } from './helpers.js';
 
 function mapWords(fd: number): Int32Array {
   return new Int32Array(mmap(fd, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED));

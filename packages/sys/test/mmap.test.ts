@@ -1,6 +1,6 @@
 import { readSync, writeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tsNodeArgs } from '@shmkit/testkit';
+import { lineReader, tsNodeArgs } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   MADV_DONTNEED,
@@ -17,7 +17,7 @@ import {
   PROT_WRITE,
   SysError,
 } from '../src/index.js';
-import { child, lineReader, sharedFile } from './helpers.js';
+import { child, sharedFile } from './helpers.js';
 
 describe('mmap', () => {
   it('maps a page beyond 4 GiB of a sparse file, shared with the file contents', () => {

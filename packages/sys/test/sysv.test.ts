@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { spawnTs } from '@shmkit/testkit';
+import { lineReader, spawnTs } from '@shmkit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ftok,
@@ -16,7 +16,7 @@ import {
   shmdt,
   shmget,
 } from '../src/index.js';
-import { child, lineReader } from './helpers.js';
+import { child } from './helpers.js';
 
 const created: number[] = [];
 function createSegment(size: number, perms = 0o600, key = IPC_PRIVATE): number {
