@@ -7,7 +7,8 @@ import { DEFAULT_WINDOW_SIZE, StaticWindowMapManager } from './window-manager.js
 /**
  * Maps files through windows of at most `windowSize` bytes (smmap's SlidingWindowMapManager). A
  * new window snaps to its neighbours and to the end of the file without overlapping them, then is
- * aligned to the allocation granularity, so it may exceed `windowSize` by less than one page.
+ * aligned to the allocation granularity, so it may exceed `alignToMmap(windowSize, true)` by at
+ * most one page (as smmap's does: aligning the start down grows the size before it is rounded up).
  * When the memory budget or the handle limit is reached, the least recently used windows that no
  * cursor uses are unmapped first.
  */

@@ -44,17 +44,14 @@ export class WindowCursor {
   #closed = false;
 
   /**
-   * `new WindowCursor()` is neither associated nor valid. `new WindowCursor(manager, pathOrFd)` is
-   * the same as `manager.makeCursor(pathOrFd)`.
+   * `new WindowCursor()` (or with a manager only) is neither associated nor valid.
+   * `new WindowCursor(manager, pathOrFd)` is the same as `manager.makeCursor(pathOrFd)`.
    */
   constructor(manager?: CursorHost, pathOrFd?: PathOrFd) {
     this.#state = { host: undefined, list: undefined, region: undefined };
-    if (manager === undefined && pathOrFd === undefined) return;
-    if (manager === undefined || typeof manager[kAttach] !== 'function' || pathOrFd === undefined) {
-      throw new RegionError(
-        'ERR_SHMKIT_REGION_INVALID_ARGUMENT',
-        'a cursor needs both a window manager and a path or descriptor (or neither)',
-      );
+    if (pathOrFd === undefined) return; // smmap allows WindowCursor(manager): unassociated
+    if (manager === null || typeof manager !== 'object' || typeof manager[kAttach] !== 'function') {
+      throw new RegionError('ERR_SHMKIT_REGION_INVALID_ARGUMENT', 'a cursor on a file needs a window manager');
     }
     this.#state.list = manager[kAttach](pathOrFd);
     this.#state.host = manager;
@@ -222,20 +219,34 @@ export class WindowCursor {
 
   /** An independent cursor on the same file and, if this one is valid, the same window. */
   clone(): WindowCursor {
-    const s = this.#open();
+    this.#open();
     const copy = new WindowCursor();
-    if (s.host === undefined || s.list === undefined) return copy;
-    s.host[kAttachList](s.list);
-    copy.#state.host = s.host;
-    copy.#state.list = s.list;
-    if (s.region !== undefined && !s.region.released) {
-      s.region.incrementClientCount(1);
-      copy.#state.region = s.region;
-    }
-    copy.#ofs = this.#ofs;
-    copy.#size = this.#size;
-    forgotten.register(copy, copy.#state, copy);
+    copy.assign(this);
     return copy;
+  }
+
+  /** Makes this cursor a copy of `other` (same file, same window), giving back what it held. */
+  assign(other: WindowCursor): void {
+    this.#open();
+    if (!(other instanceof WindowCursor)) {
+      throw new RegionError('ERR_SHMKIT_REGION_INVALID_ARGUMENT', 'assign() takes a WindowCursor');
+    }
+    if (other === this) return;
+    const o = other.#open();
+    forgotten.unregister(this);
+    giveBack(this.#state);
+    const s = this.#state;
+    s.host = o.host;
+    if (o.host === undefined || o.list === undefined) return;
+    o.host[kAttachList](o.list);
+    s.list = o.list;
+    if (o.region !== undefined && !o.region.released) {
+      o.region.incrementClientCount(1);
+      s.region = o.region;
+    }
+    this.#ofs = other.#ofs;
+    this.#size = other.#size;
+    forgotten.register(this, s, this);
   }
 
   /** Gives the region back and leaves the manager; the cursor cannot be used again. Idempotent. */
