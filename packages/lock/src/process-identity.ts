@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Who holds a shared-memory lock, as one 64-bit value: the pid in the low 22 bits (Linux never
+ * hands out pids at or above 2^22) and the low 32 bits of the process start time (clock ticks since
+ * boot, field 22 of /proc/<pid>/stat) in the high 32 bits. A pid reused by a new process comes with a
+ * different start time, so a dead holder is never mistaken for a live one.
+ */
+export const PID_MASK = 0x3f_ffffn;
+
+/** Positive liveness answers are reused for this long, so busy contention does not read /proc each time. */
+const ALIVE_CACHE_MS = 40;
+const aliveCache = new Map<bigint, number>();
+
+interface ProcStat {
+  state: string;
+  startTicks: number;
+}
+
+/** Fields of /proc/<pid>/stat that matter here; null when no such process is visible. */
+function readProcStat(pid: number): ProcStat | null | 'hidden' {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return null;
+    return 'hidden';
+  }
+  // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const startTicks = Number(fields[19]);
+  if (!Number.isFinite(startTicks)) return 'hidden';
+  return { state: fields[0] ?? '?', startTicks };
+}
+
+function startTimeOfSelf(): number {
+  const stat = readProcStat(process.pid);
+  if (stat === null || stat === 'hidden') {
+    throw new Error('cannot read /proc/self/stat: robust shared-memory locks need a Linux /proc');
+  }
+  return stat.startTicks >>> 0;
+}
+
+const selfPid = process.pid;
+const selfStart = startTimeOfSelf();
+
+/** This process's identity as stored in lock words. Every thread of a process shares it. */
+export const selfIdentity: bigint = (BigInt(selfStart) << 32n) | BigInt(selfPid);
+
+export function identityPid(identity: bigint): number {
+  return Number(identity & PID_MASK);
+}
+
+export function identityStartTime(identity: bigint): number {
+  return Number((identity >> 32n) & 0xffff_ffffn);
+}
+
+/**
+ * Whether the process recorded in `identity` still runs. A process that exited but was not yet
+ * reaped (a zombie) counts as dead: it can never release anything. When /proc hides other users'
+ * processes (mounted with hidepid), the answer errs on the side of "alive", which can delay a
+ * takeover but never breaks exclusion.
+ */
+export function isHolderAlive(identity: bigint): boolean {
+  const pid = identityPid(identity);
+  const start = identityStartTime(identity);
+  if (pid === 0) return false;
+  if (pid === selfPid) return start === selfStart;
+  const now = performance.now();
+  const checkedAt = aliveCache.get(identity);
+  if (checkedAt !== undefined && now - checkedAt < ALIVE_CACHE_MS) return true;
+  const alive = probeAlive(pid, start);
+  if (alive) {
+    if (aliveCache.size > 1024) aliveCache.clear();
+    aliveCache.set(identity, now);
+  } else {
+    aliveCache.delete(identity);
+  }
+  return alive;
+}
+
+function probeAlive(pid: number, start: number): boolean {
+  const stat = readProcStat(pid);
+  if (stat === 'hidden') return true;
+  if (stat === null) {
+    try {
+      process.kill(pid, 0);
+      return true; // exists, but /proc does not show it to us
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  }
+  if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
+  return stat.startTicks >>> 0 === start;
+}
