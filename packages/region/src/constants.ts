@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { backend } from './backend.js';
 import { validateSafeInteger } from './validate.js';
 
@@ -16,3 +17,11 @@ export function alignToMmap(n: number, roundUp: boolean): number {
   const down = Math.floor(n / ALLOCATION_GRANULARITY) * ALLOCATION_GRANULARITY;
   return roundUp && down !== n ? down + ALLOCATION_GRANULARITY : down;
 }
+
+/**
+ * The longest single mapping: the largest Buffer this Node version can create (4 GiB on Node 20),
+ * rounded down to the granularity. Longer requests are clamped to it, like requests past the end
+ * of the file; the sliding manager caps its windows at it. Files may be any size.
+ */
+export const MAX_MAPPING_SIZE: number =
+  Math.floor(bufferConstants.MAX_LENGTH / ALLOCATION_GRANULARITY) * ALLOCATION_GRANULARITY;

@@ -4,7 +4,7 @@
  * least-recently-used collection and release that never leaves a dangling view.
  */
 export { type Advice, type BackendName, MAPPING_BACKEND } from './backend.js';
-export { ALLOCATION_GRANULARITY, PAGE_SIZE, alignToMmap } from './constants.js';
+export { ALLOCATION_GRANULARITY, alignToMmap, MAX_MAPPING_SIZE, PAGE_SIZE } from './constants.js';
 export { RegionError, type RegionErrorCode, RegionRangeError } from './errors.js';
 export { MapRegion, type MapRegionOptions, type SyncOptions } from './map-region.js';
 export { MapWindow, type RegionLike } from './map-window.js';

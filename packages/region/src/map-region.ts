@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { type Advice, backend } from './backend.js';
-import { ALLOCATION_GRANULARITY } from './constants.js';
+import { ALLOCATION_GRANULARITY, MAX_MAPPING_SIZE } from './constants.js';
 import { RegionError, RegionRangeError } from './errors.js';
 import { type FileStat, fileError, openForMapping } from './file.js';
 import { type PathOrFd, validateOffset, validatePathOrFd, validatePositiveSize } from './validate.js';
@@ -30,7 +30,8 @@ const ADVICE = new Set<Advice>(['normal', 'random', 'sequential', 'willneed', 'd
 
 /**
  * One mapping of part of a file, `[ofsBegin(), ofsEnd())`. A path is opened for the mapping and
- * closed right after; a caller's descriptor is never closed. The client count starts at 1 (the
+ * closed right after; a caller's descriptor is never closed. The size is clamped to the end of the
+ * file and to MAX_MAPPING_SIZE. The client count starts at 1 (the
  * owner's reference); reaching 0 releases the mapping.
  *
  * Read-only regions (the default) are private copy-on-write mappings: a write through `buffer()`
@@ -83,7 +84,7 @@ export class MapRegion {
           `ofs ${ofs} is at or past the end of ${what} (${file.size} bytes)`,
         );
       }
-      const length = Math.min(file.size - ofs, size);
+      const length = Math.min(file.size - ofs, size, MAX_MAPPING_SIZE);
       try {
         this.#buffer = backend.map(file.fd, ofs, length, writable);
       } catch (err) {
@@ -136,7 +137,7 @@ export class MapRegion {
     return this.#begin + this.#size;
   }
 
-  /** The real mapped length (the request clamped to the end of the file). */
+  /** The real mapped length: the request clamped to the end of the file and to MAX_MAPPING_SIZE. */
   size(): number {
     this.#live();
     return this.#size;

@@ -1,3 +1,4 @@
+import { MAX_MAPPING_SIZE } from './constants.js';
 import { MapWindow } from './map-window.js';
 import type { MapRegion } from './map-region.js';
 import type { MapRegionList } from './region-list.js';
@@ -36,7 +37,7 @@ export class SlidingWindowMapManager extends StaticWindowMapManager {
   /** Where a new window for `[offset, offset + size)` goes: between its neighbours, up to the window size, aligned. */
   #place(list: MapRegionList, offset: number, size: number): { window: MapWindow; index: number } {
     const fileSize = list.fileSize();
-    const maxSize = this.windowSize() || fileSize;
+    const maxSize = Math.min(this.windowSize() || fileSize, MAX_MAPPING_SIZE);
     const index = list.insertionIndex(offset);
     const regions = list.regions;
     const left = index > 0 ? MapWindow.fromRegion(regions[index - 1]!) : new MapWindow(0, 0);

@@ -1,3 +1,4 @@
+import { MAX_MAPPING_SIZE } from './constants.js';
 import { RegionError } from './errors.js';
 import {
   type CursorHost,
@@ -200,14 +201,21 @@ export class StaticWindowMapManager implements CursorHost {
   // ---- for subclasses ----------------------------------------------------------------------
 
   /** The static policy: one region per file, the whole file. */
-  protected obtainRegion(list: MapRegionList, _offset: number, _size: number): MapRegion {
-    const existing = list.regions[0];
-    if (existing !== undefined) return existing;
-    return this.mapWithRetry(() => {
-      const fileSize = list.fileSize();
-      this.makeRoom(fileSize);
-      return this.mapInto(list, 0, Number.POSITIVE_INFINITY, 0);
-    });
+  protected obtainRegion(list: MapRegionList, offset: number, _size: number): MapRegion {
+    const region =
+      list.regions[0] ??
+      this.mapWithRetry(() => {
+        this.makeRoom(Math.min(list.fileSize(), MAX_MAPPING_SIZE));
+        return this.mapInto(list, 0, Number.POSITIVE_INFINITY, 0);
+      });
+    if (!region.includesOfs(offset)) {
+      throw new RegionError(
+        'ERR_SHMKIT_REGION_TOO_LARGE',
+        `offset ${offset} lies past the first ${MAX_MAPPING_SIZE} bytes, the longest single mapping Node allows; use a SlidingWindowMapManager for this file (${list.fileSize()} bytes)`,
+        { path: list.pathOrFd() },
+      );
+    }
+    return region;
   }
 
   /** Runs `attempt`; when mapping fails for lack of memory or descriptors, collects unused regions and tries once more. */
