@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadScope } from './scope.js';
-import type { StructLike, ValueOf } from './struct-like.js';
+import type { AnyStructType, ValueOf } from '@shmkit/struct';
 
 export interface ChangesOptions {
   /** Milliseconds between two checks of the time stamp. Default 100. */
@@ -9,14 +9,14 @@ export interface ChangesOptions {
   signal?: AbortSignal;
 }
 
-export interface Snapshot<T extends StructLike> {
+export interface Snapshot<T extends AnyStructType> {
   /** The header's time stamp of this snapshot, in Unix seconds. */
   timeStamp: number;
   /** A detached copy of the whole struct, read under the same lock as the time stamp. */
   data: ValueOf<T>;
 }
 
-interface Usable<T extends StructLike> {
+interface Usable<T extends AnyStructType> {
   use<R>(fn: (scope: ReadScope<T>) => R, options?: { signal?: AbortSignal }): Promise<R>;
 }
 
@@ -25,7 +25,7 @@ interface Usable<T extends StructLike> {
  * last one seen. The lock is never held while waiting for the next check, so writers are not
  * held back by a watcher.
  */
-export async function* watchChanges<T extends StructLike>(
+export async function* watchChanges<T extends AnyStructType>(
   handle: Usable<T>,
   { intervalMs = 100, signal }: ChangesOptions = {},
 ): AsyncGenerator<Snapshot<T>, void, undefined> {

@@ -1,4 +1,4 @@
-import type { LayoutLeaf, StructLike } from './struct-like.js';
+import type { AnyStructType, LayoutLeaf } from '@shmkit/struct';
 
 interface Row {
   offset: number;
@@ -14,7 +14,7 @@ interface Row {
  * elements folded into one row (`multi_pts.multi_points[i].x  ×24, stride 16`) and the padding
  * between fields shown where it is.
  */
-export function describeStruct(type: StructLike, structName: string): string {
+export function describeStruct(type: AnyStructType, structName: string): string {
   const leaves = type.layout();
   const fields = foldRuns(
     leaves.map((leaf) => ({

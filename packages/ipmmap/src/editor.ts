@@ -1,14 +1,14 @@
 import type { LockMode } from './nesting.js';
 import { type HandleOptions, type OpenOptions, DataStructMmapReader } from './reader.js';
 import { EditScope, type ScopeCore } from './scope.js';
-import type { StructLike } from './struct-like.js';
+import type { AnyStructType } from '@shmkit/struct';
 
 /**
  * Read-write access to one ipmmap struct file (Python ipmmap's `DataStructMmapEditor`). Scopes
  * hold the exclusive (write) lock and add writeData, updateLastUpdate, referMappedBuffer and
  * clearMappedBuffer.
  */
-export class DataStructMmapEditor<T extends StructLike = StructLike> extends DataStructMmapReader<T> {
+export class DataStructMmapEditor<T extends AnyStructType = AnyStructType> extends DataStructMmapReader<T> {
   // biome-ignore lint/complexity/noUselessConstructor: narrows the documented signature
   constructor(structNameOrType: string | T, options: HandleOptions = {}) {
     super(structNameOrType, options);

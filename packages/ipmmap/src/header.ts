@@ -1,5 +1,5 @@
 import { IpmmapError } from './errors.js';
-import type { StructLike } from './struct-like.js';
+import type { AnyStructType } from '@shmkit/struct';
 
 /** `header_code` written at offset 0 of every ipmmap file (bytes `28 11`). */
 export const HEADER_CODE = 0x1128;
@@ -13,7 +13,7 @@ export const HEADER_SIZE = 16;
  * and type, not by name (Python ipmmap only finds the header under the name `header`; shmkit reads
  * it at its fixed offsets).
  */
-export function checkHeaderFirst(type: StructLike, structName: string): void {
+export function checkHeaderFirst(type: AnyStructType, structName: string): void {
   const schema = type.toSchema();
   const first = schema.fields[0];
   const leaves = type.layout();

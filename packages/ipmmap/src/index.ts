@@ -15,6 +15,6 @@ export {
 export { DataStructMmapReader, type HandleOptions, type OpenOptions } from './reader.js';
 export { registerStruct, setUserStructs } from './registry.js';
 export { EditScope, ReadScope } from './scope.js';
-export type { LayoutLeaf, StructLike, ValueOf } from './struct-like.js';
+export { DemoMmapStructure, MmapStructureHeader } from './structs.js';
 export { describeStruct } from './describe.js';
 export { DEMO_SCHEMA, HEADER_SCHEMA, SAMPLE_SCHEMA } from './demo-schema.js';

@@ -1,5 +1,5 @@
 import { IpmmapError } from './errors.js';
-import type { LayoutLeaf, StructLike } from './struct-like.js';
+import type { AnyStructType, LayoutLeaf } from '@shmkit/struct';
 
 type Getter = (view: any, bytes: Buffer) => unknown;
 type Setter = (view: any, bytes: Buffer, value: unknown) => void;
@@ -11,7 +11,7 @@ type Setter = (view: any, bytes: Buffer, value: unknown) => void;
  * (Python ipmmap silently ignores an unknown last key on write).
  */
 export class KeyIndex {
-  readonly #type: StructLike;
+  readonly #type: AnyStructType;
   readonly #structName: string;
   readonly #leaves = new Map<string, LayoutLeaf>();
   /** Paths of nested structs and arrays (every proper prefix of a leaf path). */
@@ -19,7 +19,7 @@ export class KeyIndex {
   readonly #getters = new Map<string, Getter>();
   readonly #setters = new Map<string, Setter>();
 
-  constructor(type: StructLike, structName: string) {
+  constructor(type: AnyStructType, structName: string) {
     this.#type = type;
     this.#structName = structName;
     for (const leaf of type.layout()) {
@@ -108,9 +108,9 @@ function compilePropertyRead(key: string): Getter {
   return new Function('view', `return view${chain};`) as Getter;
 }
 
-const indexes = new WeakMap<StructLike, KeyIndex>();
+const indexes = new WeakMap<AnyStructType, KeyIndex>();
 
-export function keyIndexOf(type: StructLike, structName: string): KeyIndex {
+export function keyIndexOf(type: AnyStructType, structName: string): KeyIndex {
   let index = indexes.get(type);
   if (!index) {
     index = new KeyIndex(type, structName);

@@ -5,7 +5,7 @@ import { DataStructMmapEditor } from './editor.js';
 import { freshImage, nowSeconds } from './header.js';
 import { checkSyncOpen } from './nesting.js';
 import type { HandleOptions } from './reader.js';
-import type { StructLike } from './struct-like.js';
+import type { AnyStructType } from '@shmkit/struct';
 
 export interface ManagerOptions extends HandleOptions {
   /** Create the data file if it does not exist (an existing file and its values are left alone). Default false. */
@@ -26,7 +26,7 @@ export interface ManagerOptions extends HandleOptions {
  * (`create`, `force`) and can keep it mapped with openMemory()/closeMemory(); scopes are editor
  * scopes (write lock).
  */
-export class DataStructMmapManager<T extends StructLike = StructLike> extends DataStructMmapEditor<T> {
+export class DataStructMmapManager<T extends AnyStructType = AnyStructType> extends DataStructMmapEditor<T> {
   #memory: MapRegion | null = null;
   /** True when this manager's construction created the data file or reset it. */
   readonly created: boolean = false;

@@ -19,7 +19,7 @@ import {
 } from './nesting.js';
 import { resolveStruct, structNameOf } from './registry.js';
 import { ReadScope, type ScopeCore } from './scope.js';
-import type { StructLike } from './struct-like.js';
+import type { AnyStructType } from '@shmkit/struct';
 
 export interface HandleOptions {
   /** Appended to the struct name after an underscore: `<Struct>_<tag>.mmap`. Default ''. */
@@ -56,7 +56,7 @@ function dirOption(value: string | URL | undefined, fallback: string): string {
  * The handle keeps the lock file open and the data file mapped between scopes (a lock cycle then
  * costs two fcntl calls and two stats); `close()` or `[Symbol.dispose]` gives them back.
  */
-export class DataStructMmapReader<T extends StructLike = StructLike> {
+export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   /** The struct type in use. */
   readonly structType: T;
   /** Its name: the base of the file names. */

@@ -1,22 +1,22 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IpmmapError } from './errors.js';
-import type { StructLike } from './struct-like.js';
+import type { AnyStructType } from '@shmkit/struct';
 
 /**
  * Struct types known by name, so handles can be built from a name as in Python ipmmap
  * (`new DataStructMmapReader('DemoMmapStructure')`). Registration is explicit: no class scanning,
  * and a second, different type under a name already taken is refused instead of "first wins".
  */
-const registered = new Map<string, StructLike>();
+const registered = new Map<string, AnyStructType>();
 
 /** The struct name a type is registered and found under (also the base of its file names). */
-export function structNameOf(type: StructLike): string {
-  return type.toSchema().name;
+export function structNameOf(type: AnyStructType): string {
+  return type.name;
 }
 
 /** Makes `type` findable by its struct name. Registering the same type again is harmless. */
-export function registerStruct<T extends StructLike>(type: T): T {
+export function registerStruct<T extends AnyStructType>(type: T): T {
   const name = structNameOf(type);
   const existing = registered.get(name);
   if (existing && existing !== type && JSON.stringify(existing.toSchema()) !== JSON.stringify(type.toSchema())) {
@@ -42,7 +42,7 @@ export async function setUserStructs(moduleNames: readonly string[]): Promise<vo
 }
 
 /** The registered type for a name, or the type itself. */
-export function resolveStruct<T extends StructLike>(nameOrType: string | T): T {
+export function resolveStruct<T extends AnyStructType>(nameOrType: string | T): T {
   if (typeof nameOrType !== 'string') return nameOrType;
   const type = registered.get(nameOrType);
   if (!type) {

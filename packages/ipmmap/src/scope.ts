@@ -2,11 +2,11 @@ import type { MapRegion } from '@shmkit/region';
 import { IpmmapError } from './errors.js';
 import { TIME_STAMP_OFFSET, nowSeconds } from './header.js';
 import type { KeyIndex } from './key-index.js';
-import type { StructLike, ValueOf } from './struct-like.js';
+import type { AnyStructType, ValueOf } from '@shmkit/struct';
 
 /** What a handle gives the scope it opens. @internal */
 export interface ScopeCore {
-  type: StructLike;
+  type: AnyStructType;
   structName: string;
   path: string;
   bytes: Buffer;
@@ -23,7 +23,7 @@ export interface ScopeCore {
  * `using`) or inside `await reader.use(scope => ...)`. Every method throws
  * ERR_SHMKIT_IPMMAP_SCOPE_CLOSED once the scope has ended: nothing is readable without the lock.
  */
-export class ReadScope<T extends StructLike = StructLike> {
+export class ReadScope<T extends AnyStructType = AnyStructType> {
   /** @internal */
   protected readonly core: ScopeCore;
   #open = true;
@@ -96,7 +96,7 @@ export class ReadScope<T extends StructLike = StructLike> {
 }
 
 /** Data access while the write lock is held (editors and managers). */
-export class EditScope<T extends StructLike = StructLike> extends ReadScope<T> {
+export class EditScope<T extends AnyStructType = AnyStructType> extends ReadScope<T> {
   #liveRegion: MapRegion | null = null;
   #liveView: any = null;
 
