@@ -77,13 +77,14 @@ export class PosixSharedMemory extends MappedMemory {
     checkSpace(name, size);
 
     let fd: number;
+    let existingSize = 0;
     let created = true;
     try {
       fd = openSync(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, perms);
     } catch (err) {
       if (exclusive || !hasCode(err, 'EEXIST')) throw systemError(`cannot create POSIX shared memory ${name}`, err);
       created = false;
-      fd = openExisting(name, path, false);
+      ({ fd, size: existingSize } = openExisting(name, path, false));
     }
     try {
       if (created) {
@@ -91,12 +92,11 @@ export class PosixSharedMemory extends MappedMemory {
         fchmodSync(fd, perms);
         ftruncateSync(fd, size);
       } else {
-        const existing = fstatSync(fd).size;
-        if (existing === 0) ftruncateSync(fd, size); // its creator has not sized it yet
-        else if (existing !== size) {
+        if (existingSize === 0) ftruncateSync(fd, size); // its creator has not sized it yet
+        else if (existingSize !== size) {
           throw new ShmError(
             'ERR_SHMKIT_SIZE_MISMATCH',
-            `POSIX shared memory ${name} exists with ${existing} bytes, not the ${size} requested`,
+            `POSIX shared memory ${name} exists with ${existingSize} bytes, not the ${size} requested`,
           );
         }
       }
@@ -114,9 +114,8 @@ export class PosixSharedMemory extends MappedMemory {
   static open(name: string, options: PosixOpenOptions = {}): PosixSharedMemory {
     const path = posixPath(name);
     const readonly = validateBoolean(options.readonly ?? false, 'readonly');
-    const fd = openExisting(name, path, readonly);
+    const { fd, size } = openExisting(name, path, readonly);
     try {
-      const size = fstatSync(fd).size;
       if (size === 0) {
         throw new ShmError('ERR_SHMKIT_INVALID_SIZE', `POSIX shared memory ${name} is empty (size 0): nothing to map`);
       }
@@ -176,19 +175,23 @@ export class PosixSharedMemory extends MappedMemory {
   }
 }
 
-/** Opens an existing object without following symlinks or blocking on a FIFO, and checks it is a regular file. */
-function openExisting(name: string, path: string, readonly: boolean): number {
+/**
+ * Opens an existing object without following symlinks or blocking on a FIFO, checks that it is a
+ * regular file, and returns its descriptor and size.
+ */
+function openExisting(name: string, path: string, readonly: boolean): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openSync(path, (readonly ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     throw systemError(`cannot open POSIX shared memory ${name}`, err);
   }
-  if (!fstatSync(fd).isFile()) {
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
     closeSync(fd);
     throw new ShmError('ERR_SHMKIT_NOT_SHARED_MEMORY', `${path} is not a regular file`);
   }
-  return fd;
+  return { fd, size: st.size };
 }
 
 function unlinkQuietly(path: string): void {
