@@ -37,7 +37,7 @@ export function describeStruct(type: AnyStructType, structName: string): string 
     (r) =>
       `${String(r.offset).padStart(7)}  ${String(r.size).padStart(5)}  ${r.type.padEnd(12)}  ${r.field}` +
       (r.count > 1 ? `${r.field ? '  ' : ''}×${r.count}, stride ${r.stride}` : ''),
-  );
+  ).map((line) => line.trimEnd());
   return [`${structName}: ${type.size} bytes, alignment ${type.align}`, ' offset   size  type          field', ...lines].join(
     '\n',
   );

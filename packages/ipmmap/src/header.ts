@@ -13,7 +13,10 @@ export const HEADER_SIZE = 16;
  * and type, not by name (Python ipmmap only finds the header under the name `header`; shmkit reads
  * it at its fixed offsets).
  */
+const checked = new WeakSet<AnyStructType>();
+
 export function checkHeaderFirst(type: AnyStructType, structName: string): void {
+  if (checked.has(type)) return;
   const schema = type.toSchema();
   const first = schema.fields[0];
   const leaves = type.layout();
@@ -34,6 +37,7 @@ export function checkHeaderFirst(type: AnyStructType, structName: string): void 
     throw fail(`'${stamp.path}' is not a float64 at offset ${TIME_STAMP_OFFSET}`);
   }
   if (type.size < HEADER_SIZE) throw fail(`it is only ${type.size} bytes`);
+  checked.add(type);
 }
 
 /** The image of a freshly created file: header code, zero padding, time stamp, every other byte zero. */

@@ -83,7 +83,12 @@ export class KeyIndex {
     if (typeof key !== 'string') throw this.#unknown(key);
     const leaf = this.#leaves.get(key);
     const type = this.#type;
-    if (leaf) return (_view, bytes, value) => type.set(bytes, key, value);
+    if (leaf) {
+      // Raw byte fields are written through the codec (a view's bytes field is a live Uint8Array,
+      // not an assignable property); every other leaf through the view's generated setter.
+      if (leaf.type === 'bytes') return (_view, bytes, value) => type.set(bytes, key, value);
+      return compilePropertyWrite(key);
+    }
     if (!this.#inner.has(key)) throw this.#unknown(key);
     // A nested struct or array: write the fields the value names, refusing names that do not exist.
     return (view, bytes, value) => {
@@ -106,6 +111,12 @@ function compilePropertyRead(key: string): Getter {
     .map((part) => `[${JSON.stringify(part)}]`)
     .join('');
   return new Function('view', `return view${chain};`) as Getter;
+}
+
+/** `(view, _, value) => { view["a"]["b"] = value; }`, compiled once per key. */
+function compilePropertyWrite(key: string): Setter {
+  const parts = key.split('.').map((part) => `[${JSON.stringify(part)}]`);
+  return new Function('view', '_bytes', 'value', `view${parts.join('')} = value;`) as Setter;
 }
 
 const indexes = new WeakMap<AnyStructType, KeyIndex>();

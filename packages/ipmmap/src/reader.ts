@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Guard, RecordLock } from '@shmkit/lock';
@@ -130,13 +129,13 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
     }
   }
 
-  /** @internal The lock file's lock, opened on first use (the lock directory is created if missing). */
+  /**
+   * @internal The lock file's lock, opened on first use; RecordLock creates the lock file and its
+   * directory (mode 0o700) if missing, and refuses a symbolic link in their place.
+   */
   protected recordLock(): RecordLock {
     this.#live();
-    if (!this.#lock) {
-      mkdirSync(this.fastenerDir, { recursive: true, mode: 0o700 });
-      this.#lock = new RecordLock(this.fastenerFilePath);
-    }
+    if (!this.#lock) this.#lock = new RecordLock(this.fastenerFilePath);
     return this.#lock;
   }
 
