@@ -9,6 +9,7 @@ import { mapSharedFile } from '../helpers/shared-file.js';
 const [kind, sharedPath, lockPath, side] = process.argv.slice(2) as [Kind, string, string, Side];
 const shared = mapSharedFile(sharedPath, SHARED_SIZE, false);
 const lock = openKind(kind, shared.buffer, lockPath);
+console.log('acquiring');
 let guard: Guard | null = await lock.acquire(side, 'sync');
 console.log(`locked ${process.pid} recovered=${guard.recovered}`);
 
@@ -27,3 +28,4 @@ for await (const line of createInterface({ input: process.stdin })) {
 guard?.release();
 lock.close();
 shared.close();
+process.exit(0); // stdin would keep the process alive
