@@ -6,26 +6,37 @@
 
 #include "common.h"
 
-static bool set_int(napi_env env, napi_value obj, const char *name, double value) {
-  napi_value v;
-  return napi_create_double(env, value, &v) == napi_ok && napi_set_named_property(env, obj, name, v) == napi_ok;
-}
-
 static napi_value make_constants(napi_env env) {
+  const struct {
+    const char *name;
+    double value;
+  } table[] = {
+      {"PAGE_SIZE", (double)sysconf(_SC_PAGESIZE)},
+      {"PROT_NONE", PROT_NONE},
+      {"PROT_READ", PROT_READ},
+      {"PROT_WRITE", PROT_WRITE},
+      {"MAP_SHARED", MAP_SHARED},
+      {"MAP_PRIVATE", MAP_PRIVATE},
+      {"MS_ASYNC", MS_ASYNC},
+      {"MS_SYNC", MS_SYNC},
+      {"MS_INVALIDATE", MS_INVALIDATE},
+      {"MADV_NORMAL", MADV_NORMAL},
+      {"MADV_RANDOM", MADV_RANDOM},
+      {"MADV_SEQUENTIAL", MADV_SEQUENTIAL},
+      {"MADV_WILLNEED", MADV_WILLNEED},
+      {"MADV_DONTNEED", MADV_DONTNEED},
+      {"IPC_PRIVATE", IPC_PRIVATE},
+      {"IPC_CREAT", IPC_CREAT},
+      {"IPC_EXCL", IPC_EXCL},
+      {"SHM_RDONLY", SHM_RDONLY},
+  };
   napi_value c;
   NAPI_TRY(env, napi_create_object(env, &c));
-  bool ok = set_int(env, c, "PAGE_SIZE", (double)sysconf(_SC_PAGESIZE)) && set_int(env, c, "PROT_NONE", PROT_NONE) &&
-            set_int(env, c, "PROT_READ", PROT_READ) && set_int(env, c, "PROT_WRITE", PROT_WRITE) &&
-            set_int(env, c, "MAP_SHARED", MAP_SHARED) && set_int(env, c, "MAP_PRIVATE", MAP_PRIVATE) &&
-            set_int(env, c, "MS_ASYNC", MS_ASYNC) && set_int(env, c, "MS_SYNC", MS_SYNC) &&
-            set_int(env, c, "MS_INVALIDATE", MS_INVALIDATE) && set_int(env, c, "MADV_NORMAL", MADV_NORMAL) &&
-            set_int(env, c, "MADV_RANDOM", MADV_RANDOM) && set_int(env, c, "MADV_SEQUENTIAL", MADV_SEQUENTIAL) &&
-            set_int(env, c, "MADV_WILLNEED", MADV_WILLNEED) && set_int(env, c, "MADV_DONTNEED", MADV_DONTNEED) &&
-            set_int(env, c, "IPC_PRIVATE", IPC_PRIVATE) && set_int(env, c, "IPC_CREAT", IPC_CREAT) &&
-            set_int(env, c, "IPC_EXCL", IPC_EXCL) && set_int(env, c, "SHM_RDONLY", SHM_RDONLY);
-  if (!ok) {
-    shmkit_throw_last_napi_error(env, "constants");
-    return NULL;
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    if (!shmkit_set_number(env, c, table[i].name, table[i].value)) {
+      shmkit_throw_last_napi_error(env, "constants");
+      return NULL;
+    }
   }
   return c;
 }

@@ -37,7 +37,8 @@ void shmkit_throw_last_napi_error(napi_env env, const char *what);
 napi_value shmkit_make_sys_error(napi_env env, const char *syscall_name, int err);
 napi_value shmkit_set_error_class(napi_env env, napi_callback_info info);
 
-/* ---- argument helpers (errors.c) ---- */
+/* ---- argument and result helpers (errors.c) ---- */
+bool shmkit_set_number(napi_env env, napi_value obj, const char *name, double value);
 bool shmkit_arg_int32(napi_env env, napi_value v, const char *name, int32_t *out);
 bool shmkit_arg_int64(napi_env env, napi_value v, const char *name, int64_t *out);
 bool shmkit_arg_bool(napi_env env, napi_value v, const char *name, bool *out);

@@ -119,6 +119,11 @@ void shmkit_throw_last_napi_error(napi_env env, const char *what) {
   napi_throw_error(env, "ERR_SHMKIT_NAPI", message);
 }
 
+bool shmkit_set_number(napi_env env, napi_value obj, const char *name, double value) {
+  napi_value v;
+  return napi_create_double(env, value, &v) == napi_ok && napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
 bool shmkit_arg_int64(napi_env env, napi_value v, const char *name, int64_t *out) {
   double d;
   if (napi_get_value_double(env, v, &d) != napi_ok) {

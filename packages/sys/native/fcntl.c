@@ -118,11 +118,6 @@ napi_value shmkit_fcntl_lock(napi_env env, napi_callback_info info) {
   return v;
 }
 
-static bool set_double(napi_env env, napi_value obj, const char *name, double value) {
-  napi_value v;
-  return napi_create_double(env, value, &v) == napi_ok && napi_set_named_property(env, obj, name, v) == napi_ok;
-}
-
 /* fcntlGetLock(fd, type, ofd, start, len) -> null | { type, pid, start, len } */
 napi_value shmkit_fcntl_get_lock(napi_env env, napi_callback_info info) {
   NAPI_ARGS(env, info, 5);
@@ -144,8 +139,8 @@ napi_value shmkit_fcntl_get_lock(napi_env env, napi_callback_info info) {
   NAPI_TRY(env, napi_create_object(env, &result));
   NAPI_TRY(env, napi_create_string_utf8(env, fl.l_type == F_RDLCK ? "read" : "write", NAPI_AUTO_LENGTH, &type_name));
   NAPI_TRY(env, napi_set_named_property(env, result, "type", type_name));
-  if (!set_double(env, result, "pid", (double)fl.l_pid) || !set_double(env, result, "start", (double)fl.l_start) ||
-      !set_double(env, result, "len", (double)fl.l_len)) {
+  if (!shmkit_set_number(env, result, "pid", (double)fl.l_pid) || !shmkit_set_number(env, result, "start", (double)fl.l_start) ||
+      !shmkit_set_number(env, result, "len", (double)fl.l_len)) {
     shmkit_throw_last_napi_error(env, "napi_set_named_property");
     return NULL;
   }

@@ -32,21 +32,37 @@ static napi_value string_result(napi_env env, const char *s) {
   return v;
 }
 
+/* The arguments shared by futexWait and futexWaitAsync: (view, index, expected, timeoutMs?). */
+typedef struct {
+  uint32_t *addr;
+  napi_value arraybuffer;
+  uint32_t expected;
+  bool has_timeout;
+  int64_t timeout_ns;
+} wait_args;
+
+static bool parse_wait_args(napi_env env, napi_value *argv, size_t argc, const char *usage, wait_args *out) {
+  if (argc < 3) {
+    shmkit_throw_type(env, usage);
+    return false;
+  }
+  int32_t expected;
+  if (!shmkit_arg_futex_word(env, argv[0], argv[1], &out->addr, &out->arraybuffer) ||
+      !shmkit_arg_int32(env, argv[2], "expected", &expected) ||
+      !shmkit_arg_timeout(env, argc > 3 ? argv[3] : NULL, &out->has_timeout, &out->timeout_ns))
+    return false;
+  out->expected = (uint32_t)expected;
+  return true;
+}
+
 /* futexWait(view, index, expected, timeoutMs?) -> 'ok' | 'not-equal' | 'timed-out' */
 napi_value shmkit_futex_wait(napi_env env, napi_callback_info info) {
   NAPI_ARGS(env, info, 4);
-  if (argc < 3) return shmkit_throw_type(env, "futexWait(view, index, expected, timeoutMs?) takes 3 or 4 arguments");
-  uint32_t *addr;
-  napi_value ab;
-  int32_t expected;
-  bool has_timeout;
-  int64_t timeout_ns;
-  if (!shmkit_arg_futex_word(env, argv[0], argv[1], &addr, &ab) ||
-      !shmkit_arg_int32(env, argv[2], "expected", &expected) ||
-      !shmkit_arg_timeout(env, argc > 3 ? argv[3] : NULL, &has_timeout, &timeout_ns))
+  wait_args a;
+  if (!parse_wait_args(env, argv, argc, "futexWait(view, index, expected, timeoutMs?) takes 3 or 4 arguments", &a))
     return NULL;
-  struct timespec ts = {.tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL};
-  long r = syscall(SYS_futex, addr, FUTEX_WAIT, (uint32_t)expected, has_timeout ? &ts : NULL, NULL, 0);
+  struct timespec ts = {.tv_sec = a.timeout_ns / 1000000000LL, .tv_nsec = a.timeout_ns % 1000000000LL};
+  long r = syscall(SYS_futex, a.addr, FUTEX_WAIT, a.expected, a.has_timeout ? &ts : NULL, NULL, 0);
   if (r == 0) return string_result(env, "ok");
   switch (errno) {
     case EAGAIN:
@@ -159,25 +175,17 @@ static void futex_wait_thread(shmkit_async_wait *w) {
 /* futexWaitAsync(view, index, expected, timeoutMs?) -> [promise, handle] */
 napi_value shmkit_futex_wait_async(napi_env env, napi_callback_info info) {
   NAPI_ARGS(env, info, 4);
-  if (argc < 3)
-    return shmkit_throw_type(env, "futexWaitAsync(view, index, expected, timeoutMs?) takes 3 or 4 arguments");
-  uint32_t *addr;
-  napi_value ab;
-  int32_t expected;
-  bool has_timeout;
-  int64_t timeout_ns;
-  if (!shmkit_arg_futex_word(env, argv[0], argv[1], &addr, &ab) ||
-      !shmkit_arg_int32(env, argv[2], "expected", &expected) ||
-      !shmkit_arg_timeout(env, argc > 3 ? argv[3] : NULL, &has_timeout, &timeout_ns))
+  wait_args a;
+  if (!parse_wait_args(env, argv, argc, "futexWaitAsync(view, index, expected, timeoutMs?) takes 3 or 4 arguments", &a))
     return NULL;
   shmkit_async_wait *w = shmkit_wait_new();
   if (w == NULL) return shmkit_throw_sys(env, "calloc", ENOMEM);
   w->run = futex_wait_thread;
   w->syscall_name = "futex_waitv";
-  w->futex_addr = addr;
-  w->futex_expected = (uint32_t)expected;
-  w->has_deadline = has_timeout;
-  w->deadline_ns = has_timeout ? shmkit_now_ns() + timeout_ns : 0;
+  w->futex_addr = a.addr;
+  w->futex_expected = a.expected;
+  w->has_deadline = a.has_timeout;
+  w->deadline_ns = a.has_timeout ? shmkit_now_ns() + a.timeout_ns : 0;
   /* The ArrayBuffer stays referenced while the thread waits on an address inside it. */
-  return shmkit_wait_start(env, w, ab, "shmkit.futexWaitAsync");
+  return shmkit_wait_start(env, w, a.arraybuffer, "shmkit.futexWaitAsync");
 }

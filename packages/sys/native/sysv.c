@@ -57,11 +57,6 @@ napi_value shmkit_shmdt(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static bool set_number(napi_env env, napi_value obj, const char *name, double value) {
-  napi_value v;
-  return napi_create_double(env, value, &v) == napi_ok && napi_set_named_property(env, obj, name, v) == napi_ok;
-}
-
 napi_value shmkit_shmctl_stat(napi_env env, napi_callback_info info) {
   NAPI_ARGS(env, info, 1);
   if (argc < 1) return shmkit_throw_type(env, "shmctlStat(id) takes 1 argument");
@@ -71,16 +66,16 @@ napi_value shmkit_shmctl_stat(napi_env env, napi_callback_info info) {
   if (shmctl(id, IPC_STAT, &ds) != 0) return shmkit_throw_sys(env, "shmctl", errno);
   napi_value obj;
   NAPI_TRY(env, napi_create_object(env, &obj));
-  bool ok = set_number(env, obj, "key", (double)ds.shm_perm.__key) &&
-            set_number(env, obj, "uid", (double)ds.shm_perm.uid) &&
-            set_number(env, obj, "gid", (double)ds.shm_perm.gid) &&
-            set_number(env, obj, "cuid", (double)ds.shm_perm.cuid) &&
-            set_number(env, obj, "cgid", (double)ds.shm_perm.cgid) &&
-            set_number(env, obj, "mode", (double)ds.shm_perm.mode) &&
-            set_number(env, obj, "size", (double)ds.shm_segsz) && set_number(env, obj, "atime", (double)ds.shm_atime) &&
-            set_number(env, obj, "dtime", (double)ds.shm_dtime) && set_number(env, obj, "ctime", (double)ds.shm_ctime) &&
-            set_number(env, obj, "cpid", (double)ds.shm_cpid) && set_number(env, obj, "lpid", (double)ds.shm_lpid) &&
-            set_number(env, obj, "nattch", (double)ds.shm_nattch);
+  bool ok = shmkit_set_number(env, obj, "key", (double)ds.shm_perm.__key) &&
+            shmkit_set_number(env, obj, "uid", (double)ds.shm_perm.uid) &&
+            shmkit_set_number(env, obj, "gid", (double)ds.shm_perm.gid) &&
+            shmkit_set_number(env, obj, "cuid", (double)ds.shm_perm.cuid) &&
+            shmkit_set_number(env, obj, "cgid", (double)ds.shm_perm.cgid) &&
+            shmkit_set_number(env, obj, "mode", (double)ds.shm_perm.mode) &&
+            shmkit_set_number(env, obj, "size", (double)ds.shm_segsz) && shmkit_set_number(env, obj, "atime", (double)ds.shm_atime) &&
+            shmkit_set_number(env, obj, "dtime", (double)ds.shm_dtime) && shmkit_set_number(env, obj, "ctime", (double)ds.shm_ctime) &&
+            shmkit_set_number(env, obj, "cpid", (double)ds.shm_cpid) && shmkit_set_number(env, obj, "lpid", (double)ds.shm_lpid) &&
+            shmkit_set_number(env, obj, "nattch", (double)ds.shm_nattch);
   if (!ok) {
     shmkit_throw_last_napi_error(env, "napi_set_named_property");
     return NULL;

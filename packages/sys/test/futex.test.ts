@@ -3,6 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { futexWait, futexWaitAsync, futexWake, MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '../src/index.js';
 import { child, sharedFile, sleep } from './helpers.js';
 
+/**
+ * A waiter may not have reached the kernel yet when it reports that it waits: wake word 0 until
+ * `count` waiters were found (or ~10 s passed). Returns how many were woken.
+ */
+async function wakeWhenWaiting(words: Int32Array, count: number): Promise<number> {
+  let woken = 0;
+  for (let i = 0; i < 5000 && woken < count; i++) {
+    woken += futexWake(words, 0, count - woken);
+    if (woken < count) await sleep(2);
+  }
+  return woken;
+}
+
 function mapWords(fd: number): Int32Array {
   return new Int32Array(mmap(fd, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED));
 }
@@ -38,12 +51,7 @@ describe('futex in one process', () => {
 
     const woken = futexWaitAsync(words, 0, 0);
     // The waiting thread may not be in the kernel yet: wake until one waiter was found.
-    let count = 0;
-    for (let i = 0; i < 2000 && count === 0; i++) {
-      count = futexWake(words, 0, 1);
-      if (count === 0) await sleep(1);
-    }
-    expect(count).toBe(1);
+    expect(await wakeWhenWaiting(words, 1)).toBe(1);
     expect(await woken.promise).toBe('ok');
 
     const cancelled = futexWaitAsync(words, 0, 0);
@@ -58,11 +66,7 @@ describe('futex in one process', () => {
     using file = sharedFile(4096);
     const words = mapWords(file.fd);
     const waits = Array.from({ length: 16 }, () => futexWaitAsync(words, 0, 0));
-    let woken = 0;
-    for (let i = 0; i < 2000 && woken < 8; i++) {
-      woken += futexWake(words, 0, 8 - woken);
-      if (woken < 8) await sleep(1);
-    }
+    expect(await wakeWhenWaiting(words, 8)).toBe(8);
     for (const w of waits) w.cancel();
     const outcomes = await Promise.all(waits.map((w) => w.promise));
     expect(outcomes.filter((o) => o === 'ok').length).toBe(8);
@@ -78,12 +82,7 @@ describe('futex across processes', () => {
     const proc = spawnTs(child('map-file.ts'), ['wake-wait', file.path]);
     const out = lineReader(proc);
     await out.next('waiting');
-    let count = 0;
-    for (let i = 0; i < 5000 && count === 0; i++) {
-      count = futexWake(words, 0, 1);
-      if (count === 0) await sleep(2);
-    }
-    expect(count).toBe(1);
+    expect(await wakeWhenWaiting(words, 1)).toBe(1);
     expect(await out.next(/^result /)).toBe('result ok 0');
     expect(await out.exited).toBe(0);
     munmap(words.buffer as ArrayBuffer);
@@ -114,12 +113,7 @@ describe('futex across processes', () => {
     await sleep(200);
     expect(proc.exitCode).toBe(null);
     Atomics.store(words, 0, 1);
-    let count = 0;
-    for (let i = 0; i < 5000 && count === 0; i++) {
-      count = futexWake(words, 0, 1);
-      if (count === 0) await sleep(2);
-    }
-    expect(count).toBe(1);
+    expect(await wakeWhenWaiting(words, 1)).toBe(1);
     expect(await out.next(/^result /)).toBe('result ok');
     expect(await out.exited).toBe(0);
     munmap(words.buffer as ArrayBuffer);
