@@ -73,6 +73,14 @@ function pragmaOpen(pack: number | undefined): string[] {
   return ['#pragma pack(push)', '#pragma pack()'];
 }
 
+/**
+ * GCC caps an anonymous base member's alignment at the derived type's pack; a ctypes subclass keeps
+ * the base's alignment. An explicit aligned() on the derived type restores it.
+ */
+function restoredAlign(t: AnyStructType): number | undefined {
+  return t.base && t.pack !== undefined && t.pack < t.base.align ? t.align : undefined;
+}
+
 /** Body lines of a struct: the base (inlined anonymously) then the own fields. */
 function bodyLines(t: AnyStructType, nameOf: NameOf, indent: string, outerPack: number | undefined): string[] {
   const lines: string[] = [];
@@ -80,7 +88,7 @@ function bodyLines(t: AnyStructType, nameOf: NameOf, indent: string, outerPack: 
     const base = t.base;
     const open = base.pack !== outerPack ? pragmaOpen(base.pack) : [];
     lines.push(...open);
-    lines.push(`${indent}struct${attributes(base, undefined)} {`);
+    lines.push(`${indent}struct${attributes(base, restoredAlign(base))} {`);
     lines.push(...bodyLines(base, nameOf, `${indent}  `, base.pack));
     lines.push(`${indent}};`);
     if (open.length) lines.push('#pragma pack(pop)');
@@ -91,8 +99,7 @@ function bodyLines(t: AnyStructType, nameOf: NameOf, indent: string, outerPack: 
 
 /** The declaration of one struct or union (its dependencies must precede it). */
 function definition(t: AnyStructType, nameOf: NameOf): string[] {
-  // An anonymous base is capped by this type's pack in GCC but not in ctypes: restore its alignment.
-  const needsAlign = t.base && t.pack !== undefined && t.pack < t.base.align ? t.align : undefined;
+  const needsAlign = restoredAlign(t);
   const name = nameOf(t);
   const lines: string[] = [];
   if (t.pack !== undefined) lines.push(`#pragma pack(push, ${t.pack})`);
