@@ -1,5 +1,5 @@
 import type { LockMode } from './nesting.js';
-import { type HandleOptions, type OpenOptions, DataStructMmapReader } from './reader.js';
+import { DataStructMmapReader, type OpenOptions } from './reader.js';
 import { EditScope, type ScopeCore } from './scope.js';
 import type { AnyStructType } from '@shmkit/struct';
 
@@ -9,11 +9,6 @@ import type { AnyStructType } from '@shmkit/struct';
  * clearMappedBuffer.
  */
 export class DataStructMmapEditor<T extends AnyStructType = AnyStructType> extends DataStructMmapReader<T> {
-  // biome-ignore lint/complexity/noUselessConstructor: narrows the documented signature
-  constructor(structNameOrType: string | T, options: HandleOptions = {}) {
-    super(structNameOrType, options);
-  }
-
   protected override get lockMode(): LockMode {
     return 'write';
   }

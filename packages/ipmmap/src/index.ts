@@ -1,4 +1,4 @@
-export { type ChangesOptions, type Snapshot } from './changes.js';
+export type { ChangesOptions, Snapshot } from './changes.js';
 export { DataStructMmapEditor } from './editor.js';
 export { IpmmapError, type IpmmapErrorCode } from './errors.js';
 export { HEADER_CODE, HEADER_SIZE, TIME_STAMP_OFFSET } from './header.js';
