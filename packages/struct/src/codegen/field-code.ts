@@ -54,7 +54,7 @@ function convertScalar(unit: CodeUnit, s: ScalarType, v: string, where: string):
     case 'uint16':
     case 'int32':
     case 'uint32':
-      return `((${v} | 0) === ${v} ? ${v} : ${unit.ref(toInt, 'toInt')}(${v}, ${s.size * 8}, ${isSigned(s.name)}, ${where}))`;
+      return `(typeof ${v} === 'number' && (${v} | 0) === ${v} ? ${v} : ${unit.ref(toInt, 'toInt')}(${v}, ${s.size * 8}, ${isSigned(s.name)}, ${where}))`;
     case 'int64':
     case 'uint64':
       return `(typeof ${v} === 'bigint' ? ${v} : ${unit.ref(toBig, 'toBig')}(${v}, ${where}))`;
@@ -88,7 +88,7 @@ function scalarCode(unit: CodeUnit, s: ScalarType, le: boolean): FieldCode {
       case 'uint16':
       case 'int32':
       case 'uint32':
-        return `if ((${v} | 0) !== ${v}) ${convertScalar(unit, s, v, where)};`;
+        return `if (typeof ${v} !== 'number' || (${v} | 0) !== ${v}) ${convertScalar(unit, s, v, where)};`;
       case 'int64':
       case 'uint64':
         return `if (typeof ${v} !== 'bigint') ${convertScalar(unit, s, v, where)};`;
@@ -132,7 +132,7 @@ function bitsCode(unit: CodeUnit, type: BitsType, p: BitPlacement): FieldCode {
     store = (dv, off, v, where) => {
       const at = plus(off, window.offset);
       const converted = big ? `Number(BigInt.asUintN(${width}, ${convert(v, where)}))` : convert(v, where);
-      return `{ const x = ${converted}; ${dv}.set${acc}(${at}, (${dv}.get${acc}(${at}${e}) & ${clear}) | ((x << ${shift}) & ${shiftedMask | 0})${e}); }`;
+      return `{ const bits$ = ${converted}; ${dv}.set${acc}(${at}, (${dv}.get${acc}(${at}${e}) & ${clear}) | ((bits$ << ${shift}) & ${shiftedMask | 0})${e}); }`;
     };
   } else {
     const get = unit.ref(getBits, 'getBits');

@@ -51,6 +51,7 @@ class Generator {
     private readonly rnd: Random,
     private readonly prefix: string,
     private readonly withBits: boolean,
+    private readonly allowUnions = true,
   ) {}
 
   private nextName(): string {
@@ -101,13 +102,13 @@ class Generator {
   }
 
   composite(depth: number): AnyStructType {
-    const kind = this.rnd.chance(0.2) ? 'union' : 'struct';
+    const kind = this.allowUnions && this.rnd.chance(0.2) ? 'union' : 'struct';
     const make = kind === 'union' ? union : struct;
     return make(this.nextName(), this.fields(depth, kind), this.options());
   }
 
   root(name: string): AnyStructType {
-    const kind = this.rnd.chance(0.15) ? 'union' : 'struct';
+    const kind = this.allowUnions && this.rnd.chance(0.15) ? 'union' : 'struct';
     if (kind === 'struct' && this.rnd.chance(0.15)) {
       const base = struct(`${name}_Base`, this.fields(1, 'struct'), this.options());
       const o = this.options();
@@ -131,4 +132,9 @@ export function makeCorpus(seed: number, plain: number, withBits: number): Corpu
     out.push({ type: new Generator(rnd, name, bitsShare).root(name), gccOnly: bitsShare });
   }
   return out;
+}
+
+/** One random struct type without unions (so every byte written has one meaning), for round trips. */
+export function makeStructType(seed: number, withBits: boolean): AnyStructType {
+  return new Generator(new Random(seed), `R${seed}`, withBits, false).root(`R${seed}`);
 }
