@@ -5,7 +5,7 @@ import { DataStructMmapManager, DEMO_SCHEMA, DemoMmapStructure } from '@shmkit/i
 import { MapRegion } from '@shmkit/region';
 import { Key, PosixSharedMemory, type ShmId, SysvSharedMemory } from '@shmkit/shm';
 import { fromSchema } from '@shmkit/struct';
-import { makeTmpDir, uniqueName, waitForLine } from '@shmkit/testkit';
+import { hasCommand, makeTmpDir, uniqueName, waitForLine } from '@shmkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/shmkit.mjs', import.meta.url).pathname;
@@ -215,6 +215,22 @@ describe('shmkit watch', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/data_int\s+4712/);
     expect(r.stdout.split('q to quit').length).toBeGreaterThan(3);
+  });
+
+  it.skipIf(!hasCommand('script'))('in a terminal, draws in place and quits on q', async () => {
+    // script(1) gives the command a real pseudo-terminal; what we write to it arrives as keys.
+    const command = [process.execPath, BIN, 'watch', manager.mmapFilePath, '--schema', schemaFile, '--interval', '100'];
+    const child = spawn('script', ['-qfec', command.join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const done = finish(child, 20_000);
+    await waitForLine(child, /q to quit/);
+    child.stdin!.write('x');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(child.exitCode).toBeNull();
+    child.stdin!.write('q');
+    const r = await done;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\x1b[H');
+    expect(r.stdout).toContain('\x1b[?25h');
   });
 
   it('stops on SIGINT with status 0', async () => {

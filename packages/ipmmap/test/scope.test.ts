@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { int32, struct } from '@shmkit/struct';
 import { spawnTs, waitForLine } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   HEADER_CODE,
   MmapStructureHeader,
   registerStruct,
+  setUserStructs,
 } from '../src/index.js';
 import { CHILD, ipmmapDirs } from './helpers.js';
 
@@ -240,6 +242,19 @@ describe('what ipmmap gets wrong, done right', () => {
     expect(() => registerStruct(struct('MineForTest', { hdr: MmapStructureHeader, m: int32, k: int32 }))).toThrow(
       code('ERR_SHMKIT_IPMMAP_DUPLICATE_STRUCT'),
     );
+  });
+});
+
+describe('struct registration', () => {
+  it('setUserStructs imports modules that register structs, found by name afterwards', async () => {
+    using dirs = ipmmapDirs();
+    expect(() => new DataStructMmapReader('UserModuleStructure', dirs)).toThrow(code('ERR_SHMKIT_IPMMAP_STRUCT_NOT_FOUND'));
+    await setUserStructs([fileURLToPath(new URL('./fixtures/user-structs.ts', import.meta.url))]);
+    using m = new DataStructMmapManager('UserModuleStructure', { ...dirs, create: true });
+    expect(m.structType.size).toBe(24);
+    await m.use((s) => s.writeData('value', 2.5));
+    using r = new DataStructMmapReader('UserModuleStructure', dirs);
+    expect(await r.use((s) => s.readData('value'))).toBe(2.5);
   });
 });
 
