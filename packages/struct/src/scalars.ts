@@ -51,7 +51,7 @@ export const c_int64 = int64;
 export const c_uint64 = uint64;
 
 /** Every scalar by canonical name. */
-export const SCALARS: Readonly<Record<ScalarName, ScalarType>> = Object.freeze({
+export const SCALARS = Object.freeze({
   int8,
   uint8,
   int16,
@@ -65,7 +65,7 @@ export const SCALARS: Readonly<Record<ScalarName, ScalarType>> = Object.freeze({
   bool,
   char,
   wchar,
-});
+} satisfies Record<ScalarName, ScalarType>);
 
 /** Scalar names accepted in schemas: canonical names and ctypes aliases. */
 export const SCALAR_NAMES = Object.freeze({
@@ -116,7 +116,9 @@ export function isIntegerScalar(t: unknown): t is ScalarType<IntegerName> {
 
 export function isScalar(t: unknown): t is ScalarType {
   if (typeof t !== 'object' || t === null || (t as ScalarType).kind !== 'scalar') return false;
-  const known = Object.hasOwn(SCALARS, (t as ScalarType).name) ? SCALARS[(t as ScalarType).name] : undefined;
+  const known: ScalarType | undefined = Object.hasOwn(SCALARS, (t as ScalarType).name)
+    ? SCALARS[(t as ScalarType).name]
+    : undefined;
   return known !== undefined && known.size === (t as ScalarType).size;
 }
 

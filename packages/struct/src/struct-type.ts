@@ -165,12 +165,8 @@ export class StructType<F = AnyFields> {
   write(buffer: ArrayBufferLike | ArrayBufferView, byteOffset: number, value: InputOf<this>): void;
   write(buffer: ArrayBufferLike | ArrayBufferView, value: InputOf<this>): void;
   write(buffer: ArrayBufferLike | ArrayBufferView, offsetOrValue: number | InputOf<this>, value?: InputOf<this>): void {
-    let byteOffset = 0;
-    let input: unknown = offsetOrValue;
-    if (typeof offsetOrValue === 'number' || arguments.length > 2) {
-      byteOffset = offsetOrValue as number;
-      input = value;
-    }
+    const byteOffset = typeof offsetOrValue === 'number' ? offsetOrValue : 0;
+    const input: unknown = typeof offsetOrValue === 'number' ? value : offsetOrValue;
     const dv = dataViewOf(buffer, `${this.name}.write`);
     checkRange(dv, byteOffset, this.size, `${this.name}.write`);
     const c = this.#compiled();

@@ -66,7 +66,7 @@ describe('integers wrap modulo 2^bits, exactly as ctypes', () => {
     expect([v.i8, v.u32]).toEqual([-56, 4294967295]);
     All.set(buf, 'i32', 2n ** 32n + 7n);
     expect(All.get(buf, 'i32')).toBe(7);
-    v.u64 = 42; // a safe integer is fine for 64-bit fields
+    (v as any).u64 = 42; // a safe integer is fine for 64-bit fields
     expect(v.u64).toBe(42n);
   });
 
@@ -76,8 +76,8 @@ describe('integers wrap modulo 2^bits, exactly as ctypes', () => {
     expect(codeOf(() => (v.i32 = 1.5))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
     expect(codeOf(() => (v.i32 = Number.NaN))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
     expect(codeOf(() => ((v as any).i32 = '5'))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
-    expect(codeOf(() => (v.u64 = 2 ** 53 + 2))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
-    expect(codeOf(() => (v.i64 = 0.5))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
+    expect(codeOf(() => ((v as any).u64 = 2 ** 53 + 2))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
+    expect(codeOf(() => ((v as any).i64 = 0.5))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
     expect(codeOf(() => All.set(buf, 'u8', {}))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
     expect(codeOf(() => All.write(buf, 0, { i32: null as any }))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
     expect(codeOf(() => ((v as any).f32 = '1'))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
@@ -177,7 +177,7 @@ describe('chars(n): ctypes c_char * n', () => {
   test('Uint8Array values are written as raw bytes with the same NUL rule', () => {
     const { buf, v } = fresh();
     buf.fill(0x41, at, at + 8);
-    v.s = new Uint8Array([0x31, 0x32]);
+    (v as any).s = new Uint8Array([0x31, 0x32]);
     expect([...buf.subarray(at, at + 4)]).toEqual([0x31, 0x32, 0, 0x41]);
   });
 });
@@ -191,7 +191,7 @@ describe('bytes(n) and wchars(n)', () => {
     copy[1] = 9;
     expect(v.raw[1]).toBe(7);
     v.raw[3] = 4;
-    v.raw = [1, 2];
+    (v as any).raw = [1, 2];
     expect([...v.raw]).toEqual([1, 2, 0, 4]);
     expect(codeOf(() => (v.raw = new Uint8Array(5)))).toBe('ERR_SHMKIT_STRUCT_VALUE_TOO_LONG');
     expect(codeOf(() => ((v as any).raw = [1.5]))).toBe('ERR_SHMKIT_STRUCT_INVALID_VALUE');
