@@ -37,7 +37,14 @@ const mutexes: Array<[string, MutexPair]> = [
     () => {
       const a = new RecordLock(fixture.lockPath);
       const b = new RecordLock(fixture.lockPath);
-      return [a, b, () => (a.close(), b.close())];
+      return [
+        a,
+        b,
+        () => {
+          a.close();
+          b.close();
+        },
+      ];
     },
   ],
 ];
@@ -56,7 +63,10 @@ const rwlocks: Array<[string, RwPair]> = [
     'RecordLock',
     () => {
       const locks = [0, 1, 2].map(() => new RecordLock(fixture.lockPath));
-      return [locks[0]!, locks[1]!, locks[2]!, () => locks.forEach((l) => l.close())];
+      const close = () => {
+        for (const lock of locks) lock.close();
+      };
+      return [locks[0]!, locks[1]!, locks[2]!, close];
     },
   ],
 ];
