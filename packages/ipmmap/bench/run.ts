@@ -14,8 +14,9 @@ import {
 } from '../src/index.js';
 
 const quick = process.env.SHMKIT_BENCH_QUICK === '1';
-const SECONDS = quick ? 0.15 : 0.6;
-const REPEATS = 3;
+const SECONDS = quick ? 0.15 : 0.5;
+/** Rounds alternate shmkit and Python, so that load from other processes hits both alike. */
+const ROUNDS = quick ? 1 : 5;
 
 const root = mkdtempSync(join(tmpdir(), 'shmkit-ipmmap-bench-'));
 const dirs = { mmapDir: join(root, '.mmap'), fastenerDir: join(root, '.fasteners') };
@@ -25,46 +26,24 @@ mkdirSync(dirs.fastenerDir);
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Median over REPEATS runs of ops/s, each run looping `fn` (which does `unit` operations) for
- * SECONDS. Every 64 calls the event loop gets a turn, as in any real program: mmap-io frees
- * unmapped memory there.
+ * ops/s of `fn` (which does `unit` operations) looped for SECONDS. Every 64 calls the event loop
+ * gets a turn, as in any real program: mmap-io frees unmapped memory there.
  */
-async function measure(fn: () => void, unit = 1): Promise<number> {
-  const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    let n = 0;
-    const start = performance.now();
-    const end = start + SECONDS * 1000;
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 64; i++) fn();
-      n += 64;
-      await turn();
-      now = performance.now();
-    }
-    rates.push((n * unit * 1000) / (now - start));
+async function measure(fn: () => void | Promise<void>, unit = 1): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 64; i++) await fn();
+    n += 64;
+    await turn();
+    now = performance.now();
   }
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)]!;
+  return (n * unit * 1000) / (now - start);
 }
 
-async function measureAsync(fn: () => Promise<void>): Promise<number> {
-  const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    let n = 0;
-    const start = performance.now();
-    const end = start + SECONDS * 1000;
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 64; i++) await fn();
-      n += 64;
-      now = performance.now();
-    }
-    rates.push((n * 1000) / (now - start));
-  }
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)]!;
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 using manager = new DataStructMmapManager(DemoMmapStructure, { ...dirs, create: true });
 using reader = new DataStructMmapReader(DemoMmapStructure, dirs);
@@ -73,64 +52,79 @@ void manager;
 
 const INNER = 1000;
 let sink = 0;
-const ours: Record<string, number> = {};
 
-ours.read_new_handle = await measure(() => {
-  using r = new DataStructMmapReader(DemoMmapStructure, dirs);
-  using s = r.open();
-  sink += s.readData('data_int') as number;
-});
-ours.read_reused_handle = await measure(() => {
-  using s = reader.open();
-  sink += s.readData('data_int') as number;
-});
-ours.read_async_use = await measureAsync(async () => {
-  sink += (await reader.use((s) => s.readData('data_int'))) as number;
-});
-ours.write_new_handle = await measure(() => {
-  using e = new DataStructMmapEditor(DemoMmapStructure, dirs);
-  using s = e.open();
-  s.writeData('data_int', 7);
-});
-ours.write_reused_handle = await measure(() => {
-  using s = editor.open();
-  s.writeData('data_int', 7);
-});
-{
-  using s = reader.open();
-  ours.read_held = await measure(() => {
-    for (let i = 0; i < INNER; i++) sink += s.readData('data_int') as number;
-  }, INNER);
-  ours.read_held_nested = await measure(() => {
-    for (let i = 0; i < INNER; i++) sink += s.readData('data_xy.x') as number;
-  }, INNER);
-}
-{
-  using s = editor.open();
-  ours.write_held = await measure(() => {
-    for (let i = 0; i < INNER; i++) s.writeData('data_int', i);
-  }, INNER);
+/** One round of every shmkit case. */
+async function measureOurs(): Promise<Record<string, number>> {
+  const r: Record<string, number> = {};
+  r.read_new_handle = await measure(() => {
+    using h = new DataStructMmapReader(DemoMmapStructure, dirs);
+    using s = h.open();
+    sink += s.readData('data_int') as number;
+  });
+  r.read_reused_handle = await measure(() => {
+    using s = reader.open();
+    sink += s.readData('data_int') as number;
+  });
+  r.read_async_use = await measure(async () => {
+    sink += (await reader.use((s) => s.readData('data_int'))) as number;
+  });
+  r.write_new_handle = await measure(() => {
+    using h = new DataStructMmapEditor(DemoMmapStructure, dirs);
+    using s = h.open();
+    s.writeData('data_int', 7);
+  });
+  r.write_reused_handle = await measure(() => {
+    using s = editor.open();
+    s.writeData('data_int', 7);
+  });
+  {
+    using s = reader.open();
+    r.read_held = await measure(() => {
+      for (let i = 0; i < INNER; i++) sink += s.readData('data_int') as number;
+    }, INNER);
+    r.read_held_nested = await measure(() => {
+      for (let i = 0; i < INNER; i++) sink += s.readData('data_xy.x') as number;
+    }, INNER);
+  }
+  {
+    using s = editor.open();
+    r.write_held = await measure(() => {
+      for (let i = 0; i < INNER; i++) s.writeData('data_int', i);
+    }, INNER);
+  }
+  return r;
 }
 
 // The Python side: same struct, same loops, ipmmap's per-`with` work (a new fasteners lock
 // object, open + mmap + munmap + close of the data file, readData copying the whole struct).
-let theirs: Record<string, number> | null = null;
 let pythonNote = '';
 const peer = fileURLToPath(new URL('../test/python/ipmmap_peer.py', import.meta.url));
 const python = ['/usr/bin/python3', 'python3'].find(
   (p) => spawnSync(p, ['-c', 'import fasteners'], { stdio: 'ignore' }).status === 0,
 );
-if (python) {
-  const r = spawnSync(
-    python,
-    [peer, '--mmap-dir', dirs.mmapDir, '--fastener-dir', dirs.fastenerDir, 'bench', '--seconds', String(SECONDS), '--repeats', String(REPEATS)],
-    { encoding: 'utf8', timeout: 300_000 },
-  );
-  if (r.status === 0) theirs = JSON.parse(r.stdout);
-  else pythonNote = `Python bench failed: ${r.stderr.trim().split('\n').pop()}`;
-} else {
-  pythonNote = 'python3 with fasteners not found (apt-get install python3-fasteners): Python column skipped';
+if (!python) pythonNote = 'python3 with fasteners not found (apt-get install python3-fasteners): Python column skipped';
+
+/** One round of every Python case, in a fresh interpreter. */
+function measureTheirs(): Record<string, number> | null {
+  if (!python || pythonNote) return null;
+  const args = ['--mmap-dir', dirs.mmapDir, '--fastener-dir', dirs.fastenerDir, 'bench', '--seconds', String(SECONDS), '--repeats', '1'];
+  const r = spawnSync(python, [peer, ...args], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status === 0) return JSON.parse(r.stdout);
+  pythonNote = `Python bench failed: ${r.stderr.trim().split('\n').pop()}`;
+  return null;
 }
+
+const oursRounds: Array<Record<string, number>> = [];
+const theirsRounds: Array<Record<string, number>> = [];
+for (let round = 0; round < ROUNDS; round++) {
+  oursRounds.push(await measureOurs());
+  const t = measureTheirs();
+  if (t) theirsRounds.push(t);
+}
+const ours: Record<string, number> = {};
+for (const key of Object.keys(oursRounds[0]!)) ours[key] = median(oursRounds.map((r) => r[key]!));
+const theirs: Record<string, number> | null = theirsRounds.length ? {} : null;
+if (theirs) for (const key of Object.keys(theirsRounds[0]!)) theirs[key] = median(theirsRounds.map((r) => r[key]!));
 
 const fmt = (n: number | undefined) =>
   n === undefined ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0);
@@ -147,7 +141,7 @@ const rows: Array<[label: string, key: string, pyKey: string | null, goal: numbe
   ["writeData('data_int') in a held scope", 'write_held', 'write_held', 10],
 ];
 
-console.log(`ipmmap: DemoMmapStructure (688 bytes), files on ${root}; median of ${REPEATS} × ${SECONDS} s\n`);
+console.log(`ipmmap: DemoMmapStructure (688 bytes), files on ${root}; median of ${ROUNDS} rounds × ${SECONDS} s per case, shmkit and Python alternating\n`);
 console.log('| case | shmkit ops/s | per op | Python ops/s | shmkit / Python | goal |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const [label, key, pyKey, goal] of rows) {

@@ -34,10 +34,11 @@ function checkStats(path: string, st: Stats, structSize: number): void {
 }
 
 /**
- * The data file of one handle, opened once and mapped once for as long as it stays the same file
- * (same device and inode): lock cycles then cost no open/mmap/munmap/close. When the path comes
- * to name another file (deleted and created again), the old mapping is dropped and the new file
- * mapped.
+ * The data file of one handle, opened once and mapped once for as long as it stays the same file:
+ * lock cycles then cost no open/mmap/munmap/close. Before each lock, `probe()` checks the file:
+ * one fstat of the open descriptor while it is still linked under its name and big enough (a file
+ * deleted or replaced by a rename has no link left), otherwise an lstat of the path, and the new
+ * file is mapped by `bytes()` once the lock is held.
  */
 export class DataFileMapping {
   readonly #path: string;
@@ -45,8 +46,6 @@ export class DataFileMapping {
   readonly #writable: boolean;
   #fd = -1;
   #region: MapRegion | null = null;
-  #dev = -1;
-  #ino = -1;
 
   constructor(path: string, size: number, writable: boolean) {
     this.#path = path;
@@ -54,15 +53,22 @@ export class DataFileMapping {
     this.#writable = writable;
   }
 
-  /** The mapped struct bytes for the file `st` describes (from probeDataFile), mapping it if needed. */
-  bytes(st: Stats): Buffer {
-    if (this.#region && st.ino === this.#ino && st.dev === this.#dev) {
-      // Same file. Its size was checked by the probe; a file truncated since then by a process
-      // that ignores the lock is caught here, before any byte is touched.
-      const now = fstatSync(this.#fd);
-      if (now.size < this.#size) checkStats(this.#path, now, this.#size);
-      return this.#region.buffer();
+  /**
+   * Checks the file before locking. Returns null when the current mapping is still the file's,
+   * or the path's stats when the file has to be (re)mapped. Throws for a missing, non-regular or
+   * too small file.
+   */
+  probe(): Stats | null {
+    if (this.#region) {
+      const st = fstatSync(this.#fd);
+      if (st.nlink > 0 && st.size >= this.#size) return null;
     }
+    return probeDataFile(this.#path, this.#size);
+  }
+
+  /** The mapped struct bytes; `probed` is what probe() returned (call it with the lock held). */
+  bytes(probed: Stats | null): Buffer {
+    if (probed === null && this.#region) return this.#region.buffer();
     this.release();
     const flags = (this.#writable ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NOFOLLOW;
     let fd: number;
@@ -78,15 +84,21 @@ export class DataFileMapping {
       throw err;
     }
     try {
-      const opened = fstatSync(fd);
-      checkStats(this.#path, opened, this.#size);
-      this.#region = new MapRegion(fd, 0, this.#size, { writable: this.#writable });
+      const region = new MapRegion(fd, 0, this.#size, { writable: this.#writable });
+      // The region is clamped to the file's length: checked again here because the file may have
+      // changed between the probe and the open.
+      if (region.size() < this.#size) {
+        region.release();
+        checkStats(this.#path, fstatSync(fd), this.#size);
+      }
+      this.#region = region;
       this.#fd = fd;
-      this.#dev = opened.dev;
-      this.#ino = opened.ino;
-      return this.#region.buffer();
+      return region.buffer();
     } catch (err) {
       closeSync(fd);
+      if ((err as { code?: unknown }).code === 'ERR_SHMKIT_REGION_EMPTY_FILE') {
+        throw new IpmmapError('ERR_SHMKIT_IPMMAP_FILE_TOO_SMALL', `${this.#path} is empty`, { cause: err });
+      }
       throw err;
     }
   }
@@ -102,7 +114,6 @@ export class DataFileMapping {
     const fd = this.#fd;
     this.#region = null;
     this.#fd = -1;
-    this.#dev = this.#ino = -1;
     try {
       region?.release();
     } finally {

@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Guard, RecordLock } from '@shmkit/lock';
 import { type ChangesOptions, type Snapshot, watchChanges } from './changes.js';
-import { DataFileMapping, probeDataFile } from './data-file.js';
+import { DataFileMapping } from './data-file.js';
 import { describeStruct } from './describe.js';
 import { IpmmapError } from './errors.js';
 import { checkHeaderFirst, HEADER_CODE, TIME_STAMP_OFFSET } from './header.js';
@@ -148,7 +148,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   open(options: OpenOptions = {}): ReadScope<T> {
     this.#live();
     checkSyncOpen(this.fastenerFilePath, this.lockMode, this.#scope !== null || this.#busy !== null);
-    const st = probeDataFile(this.mmapFilePath, this.structType.size);
+    const st = this.#mapping.probe();
     const lock = this.recordLock();
     const guard = this.lockMode === 'write' ? lock.writeLock(options) : lock.readLock(options);
     return this.#enter(st, guard);
@@ -158,7 +158,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   tryOpen(): ReadScope<T> | null {
     this.#live();
     checkSyncOpen(this.fastenerFilePath, this.lockMode, this.#scope !== null || this.#busy !== null);
-    const st = probeDataFile(this.mmapFilePath, this.structType.size);
+    const st = this.#mapping.probe();
     const lock = this.recordLock();
     const guard = this.lockMode === 'write' ? lock.tryWriteLock() : lock.tryReadLock();
     return guard ? this.#enter(st, guard) : null;
@@ -179,7 +179,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
       done = resolve;
     });
     try {
-      const st = probeDataFile(this.mmapFilePath, this.structType.size);
+      const st = this.#mapping.probe();
       const lock = this.recordLock();
       const guard = await (this.lockMode === 'write' ? lock.writeLockAsync(options) : lock.readLockAsync(options));
       const scope = this.#enter(st, guard);
@@ -194,7 +194,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
     }
   }
 
-  #enter(st: ReturnType<typeof probeDataFile>, guard: Guard): ReadScope<T> {
+  #enter(st: ReturnType<DataFileMapping['probe']>, guard: Guard): ReadScope<T> {
     let bytes: Buffer;
     try {
       this.#live();
