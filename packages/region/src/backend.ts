@@ -1,14 +1,17 @@
 /**
  * The one place that decides which native code maps files.
  *
+ * - `@shmkit/sys` (shmkit's own addon, a regular dependency): `munmap` detaches the ArrayBuffer
+ *   and unmaps before it returns. Preferred: it is what npm users get, and it keeps the managers'
+ *   limits true at the operating-system level at every instant.
  * - `mmap-io` (an optional dependency; inside this repository it is patched for Node 20, 64-bit
- *   sizes and offsets, and an explicit `unmap`). Its `unmap` detaches the Buffer's ArrayBuffer;
- *   the operating-system mapping is removed when the backing store is freed, which Node does in a
- *   callback on the next turn of the event loop.
- * - `@shmkit/sys` (shmkit's own addon): `munmap` detaches the ArrayBuffer and unmaps at once.
+ *   sizes and offsets, and an explicit `unmap`). Its `unmap` detaches the Buffer's ArrayBuffer at
+ *   once (every view becomes empty), but Node frees the backing store, and so calls `munmap`, in a
+ *   callback on the next turn of the event loop. A synchronous loop that keeps remapping windows
+ *   therefore piles up mappings until it yields; past UNMAP_BACKLOG_LIMIT waiting unmaps `map()`
+ *   throws ERR_SHMKIT_REGION_UNMAP_BACKLOG instead of running the process out of mappings.
+ *   Used when @shmkit/sys cannot be loaded, or when forced.
  *
- * mmap-io is preferred when it loads and has `unmap`; the published mmap-io (no `unmap`, and it
- * does not build on Node 20) therefore falls back to @shmkit/sys automatically.
  * `SHMKIT_REGION_BACKEND=mmap-io|sys` forces one backend (no fallback), for tests.
  */
 import { createRequire } from 'node:module';
@@ -102,8 +105,18 @@ interface SysModule {
   madvise(buffer: ArrayBuffer, offset: number, length: number, advice: number): void;
 }
 
+/** Unmaps mmap-io may have waiting before map() refuses (vm.max_map_count is 65530 by default). */
+export const UNMAP_BACKLOG_LIMIT = 8192;
+
 function fromMmapIo(m: MmapIoModule): MappingBackend {
   const unmap = m.unmap!;
+  // Unmaps requested since the event loop last turned: their munmap has not run yet.
+  let waiting = 0;
+  let drain: NodeJS.Immediate | undefined;
+  const drained = () => {
+    waiting = 0;
+    drain = undefined;
+  };
   const advice: Record<Advice, number> = {
     normal: m.MADV_NORMAL,
     random: m.MADV_RANDOM,
@@ -116,6 +129,12 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
     pageSize: m.PAGESIZE,
     unmapsImmediately: false,
     map(fd, offset, length, writable) {
+      if (waiting >= UNMAP_BACKLOG_LIMIT) {
+        throw new RegionError(
+          'ERR_SHMKIT_REGION_UNMAP_BACKLOG',
+          `${waiting} released mappings are waiting for the event loop to turn (mmap-io unmaps in a callback); yield (await) between bursts of remapping, or use the sys backend`,
+        );
+      }
       try {
         return writable
           ? m.map(length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset)
@@ -126,6 +145,8 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
     },
     unmap(buffer) {
       unmap(buffer);
+      waiting += 1;
+      drain ??= setImmediate(drained).unref();
     },
     sync(buffer, offset, length, wait) {
       try {
@@ -237,9 +258,9 @@ async function selectBackend(): Promise<MappingBackend> {
     const b = await loadSys();
     return typeof b === 'string' ? unavailable([b]) : b;
   }
-  const first = loadMmapIo();
+  const first = await loadSys();
   if (typeof first !== 'string') return first;
-  const second = await loadSys();
+  const second = loadMmapIo();
   return typeof second === 'string' ? unavailable([first, second]) : second;
 }
 

@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir, runTs } from '@shmkit/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAPPING_BACKEND } from '../src/index.js';
-import { BACKENDS } from './helpers.js';
+import { UNMAP_BACKLOG_LIMIT } from '../src/backend.js';
+import { BACKENDS, loadRegion } from './helpers.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
@@ -21,9 +23,11 @@ describe('backend choice', () => {
     return JSON.parse(r.stdout) as { backend: string; result: string };
   }
 
-  it('prefers the patched mmap-io inside the repository', () => {
+  it('prefers @shmkit/sys when it loads, else the patched mmap-io', async () => {
     expect(BACKENDS).toContain('mmap-io');
-    if (!process.env.SHMKIT_REGION_BACKEND) expect(MAPPING_BACKEND).toBe('mmap-io');
+    if (!process.env.SHMKIT_REGION_BACKEND) expect(MAPPING_BACKEND).toBe(BACKENDS.includes('sys') ? 'sys' : 'mmap-io');
+    const got = await which({ NODE_OPTIONS: `--import ${fixture('hide-sys.mjs')}` });
+    expect(got).toEqual({ backend: 'mmap-io', result: '0123456789' });
   });
 
   it('SHMKIT_REGION_BACKEND forces a backend', async () => {
@@ -51,6 +55,27 @@ describe('backend choice', () => {
       NODE_OPTIONS: `--require ${fixture('hide-mmap-io.cjs')}`,
     });
     expect(got.result).toBe('ERR_SHMKIT_REGION_BACKEND_UNAVAILABLE');
+  });
+
+  it('mmap-io: a burst of remaps without yielding gets a clear error, never a crash; yielding clears it', async () => {
+    const R = await loadRegion('mmap-io');
+    const file = join(tmp.path, 'burst');
+    writeFileSync(file, Buffer.alloc(64 * 4096, 1));
+    const man = new R.SlidingWindowMapManager({ windowSize: 4096, maxMemorySize: 4096 });
+    const c = man.makeCursor(file);
+    let code = '';
+    let remaps = 0;
+    try {
+      for (; remaps < 3 * UNMAP_BACKLOG_LIMIT; remaps++) c.useRegion((remaps % 64) * 4096, 1).buffer();
+    } catch (err) {
+      code = (err as { code: string }).code;
+    }
+    expect(code).toBe('ERR_SHMKIT_REGION_UNMAP_BACKLOG');
+    expect(remaps).toBeGreaterThanOrEqual(UNMAP_BACKLOG_LIMIT);
+    expect(man.numFileHandles()).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(c.useRegion(5 * 4096, 1).buffer()[0]).toBe(1);
+    c.close();
   });
 
   it('a cursor dropped without close() gives its region back when garbage collected', async () => {
