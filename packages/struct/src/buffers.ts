@@ -9,7 +9,7 @@ let lastSource: unknown = null;
 let lastView: DataView | null = null;
 const views = new WeakMap<object, DataView>();
 
-function makeView(source: unknown, who: string): DataView {
+function makeView(source: unknown, typeName: string, op: string): DataView {
   if (source instanceof DataView) return source;
   if (ArrayBuffer.isView(source)) return new DataView(source.buffer, source.byteOffset, source.byteLength);
   if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && source instanceof SharedArrayBuffer)) {
@@ -17,44 +17,55 @@ function makeView(source: unknown, who: string): DataView {
   }
   throw new StructError(
     'ERR_SHMKIT_STRUCT_OUT_OF_BOUNDS',
-    `${who}: expected an ArrayBuffer, SharedArrayBuffer, Buffer, typed array or DataView, got ${describeValue(source)}`,
+    `${typeName}.${op}: expected an ArrayBuffer, SharedArrayBuffer, Buffer, typed array or DataView, got ${describeValue(source)}`,
   );
 }
 
-/** A DataView over the bytes `source` covers. */
-export function dataViewOf(source: unknown, who: string): DataView {
-  if (source === lastSource) return lastView!;
-  let dv = typeof source === 'object' && source !== null ? views.get(source) : undefined;
-  if (!dv) {
-    dv = makeView(source, who);
-    views.set(source as object, dv);
+/** Current length of what `source` covers; 0 once its memory is detached (an unmapped region). */
+function lengthOf(source: unknown): number {
+  if (source instanceof DataView) {
+    try {
+      return source.byteLength;
+    } catch {
+      return 0;
+    }
   }
-  lastSource = source;
-  lastView = dv;
-  return dv;
+  // ArrayBuffer, SharedArrayBuffer and typed arrays report 0 when detached.
+  return (source as ArrayBufferView).byteLength;
 }
 
-function lengthOf(dv: DataView): number {
-  try {
-    return dv.byteLength;
-  } catch {
-    return 0; // detached (for example an unmapped region)
-  }
-}
-
-/** Throws unless `[byteOffset, byteOffset + size)` lies inside `dv`. */
-export function checkRange(dv: DataView, byteOffset: number, size: number, who: string): void {
+function rangeError(byteOffset: unknown, size: number, length: number, typeName: string, op: string): StructError {
+  const who = `${typeName}.${op}`;
   if (typeof byteOffset !== 'number' || !Number.isSafeInteger(byteOffset) || byteOffset < 0) {
-    throw new StructError(
+    return new StructError(
       'ERR_SHMKIT_STRUCT_OUT_OF_BOUNDS',
       `${who}: byteOffset must be a non-negative integer, got ${describeValue(byteOffset)}`,
     );
   }
-  const length = lengthOf(dv);
-  if (byteOffset + size > length) {
-    throw new StructError(
-      'ERR_SHMKIT_STRUCT_OUT_OF_BOUNDS',
-      `${who}: ${size} bytes at offset ${byteOffset} do not fit in a buffer of ${length} bytes${length === 0 ? ' (empty, detached or unmapped?)' : ''}`,
-    );
+  return new StructError(
+    'ERR_SHMKIT_STRUCT_OUT_OF_BOUNDS',
+    `${who}: ${size} bytes at offset ${byteOffset} do not fit in a buffer of ${length} bytes${length === 0 ? ' (empty, detached or unmapped?)' : ''}`,
+  );
+}
+
+/**
+ * A DataView over the bytes `source` covers, after checking that `[byteOffset, byteOffset + size)`
+ * lies inside them. Offsets stay relative to `source`.
+ */
+export function viewFor(source: unknown, byteOffset: number, size: number, typeName: string, op: string): DataView {
+  let dv: DataView;
+  if (source === lastSource) {
+    dv = lastView!;
+  } else {
+    const cached = typeof source === 'object' && source !== null ? views.get(source) : undefined;
+    dv = cached ?? makeView(source, typeName, op);
+    if (!cached) views.set(source as object, dv);
+    lastSource = source;
+    lastView = dv;
   }
+  const length = lengthOf(source);
+  if (!(byteOffset >= 0 && byteOffset <= length - size && Number.isInteger(byteOffset))) {
+    throw rangeError(byteOffset, size, length, typeName, op);
+  }
+  return dv;
 }

@@ -1,4 +1,4 @@
-import { checkRange, dataViewOf } from './buffers.js';
+import { viewFor } from './buffers.js';
 import { type Compiled, compiledOf } from './codegen/compiled.js';
 import { type PathAccess, compilePathAccess } from './codegen/compile-path.js';
 import { type CHeaderOptions, emitCHeader } from './emit-c.js';
@@ -67,6 +67,7 @@ export class StructType<F = AnyFields> {
   readonly members: readonly Member[];
 
   #leaves: readonly LayoutLeaf[] | undefined;
+  #compiledCache: Compiled | undefined;
   readonly #paths = new Map<string, PathAccess>();
 
   /** @internal Use struct(), union(), extend() or fromSchema(). */
@@ -98,7 +99,7 @@ export class StructType<F = AnyFields> {
   }
 
   #compiled(): Compiled {
-    return compiledOf(this, this.endian !== 'big');
+    return (this.#compiledCache ??= compiledOf(this, this.endian !== 'big'));
   }
 
   /**
@@ -145,16 +146,14 @@ export class StructType<F = AnyFields> {
    * directly (nested structs and arrays too). Accessors are compiled once per type.
    */
   view(buffer: ArrayBufferLike | ArrayBufferView, byteOffset = 0): StructView<F> {
-    const dv = dataViewOf(buffer, `${this.name}.view`);
-    checkRange(dv, byteOffset, this.size, `${this.name}.view`);
+    const dv = viewFor(buffer, byteOffset, this.size, this.name, 'view');
     const View = this.#compiled().View;
     return new View(new DataView(dv.buffer, dv.byteOffset + byteOffset, this.size)) as StructView<F>;
   }
 
   /** A detached plain object with the current values. */
   read(buffer: ArrayBufferLike | ArrayBufferView, byteOffset = 0): ValueOf<this> {
-    const dv = dataViewOf(buffer, `${this.name}.read`);
-    checkRange(dv, byteOffset, this.size, `${this.name}.read`);
+    const dv = viewFor(buffer, byteOffset, this.size, this.name, 'read');
     return this.#compiled().read(dv, byteOffset);
   }
 
@@ -167,8 +166,7 @@ export class StructType<F = AnyFields> {
   write(buffer: ArrayBufferLike | ArrayBufferView, offsetOrValue: number | InputOf<this>, value?: InputOf<this>): void {
     const byteOffset = typeof offsetOrValue === 'number' ? offsetOrValue : 0;
     const input: unknown = typeof offsetOrValue === 'number' ? value : offsetOrValue;
-    const dv = dataViewOf(buffer, `${this.name}.write`);
-    checkRange(dv, byteOffset, this.size, `${this.name}.write`);
+    const dv = viewFor(buffer, byteOffset, this.size, this.name, 'write');
     const c = this.#compiled();
     c.check(input, '');
     c.apply(dv, byteOffset, input);
@@ -186,16 +184,14 @@ export class StructType<F = AnyFields> {
   /** The value at a dotted path (`'multi_pts.multi_points.3.x'`); composites come back detached. */
   get(buffer: ArrayBufferLike | ArrayBufferView, path: string, byteOffset = 0): unknown {
     const access = this.#access(path);
-    const dv = dataViewOf(buffer, `${this.name}.get`);
-    checkRange(dv, byteOffset, this.size, `${this.name}.get`);
+    const dv = viewFor(buffer, byteOffset, this.size, this.name, 'get');
     return access.get(dv, byteOffset);
   }
 
   /** Writes the value at a dotted path; checked first, so a rejected value changes nothing. */
   set(buffer: ArrayBufferLike | ArrayBufferView, path: string, value: unknown, byteOffset = 0): void {
     const access = this.#access(path);
-    const dv = dataViewOf(buffer, `${this.name}.set`);
-    checkRange(dv, byteOffset, this.size, `${this.name}.set`);
+    const dv = viewFor(buffer, byteOffset, this.size, this.name, 'set');
     access.set(dv, byteOffset, value);
   }
 

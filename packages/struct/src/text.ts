@@ -15,19 +15,29 @@ function bytesAt(dv: DataView, off: number, length: number): Uint8Array {
 }
 
 export function readChars(dv: DataView, off: number, n: number): string {
+  // ASCII fast path, four bytes per step; the first NUL or non-ASCII byte ends it.
+  let s = '';
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = dv.getUint8(off + i);
+    const b = dv.getUint8(off + i + 1);
+    const c = dv.getUint8(off + i + 2);
+    const d = dv.getUint8(off + i + 3);
+    if ((a | b | c | d) > 0x7f || a === 0 || b === 0 || c === 0 || d === 0) break;
+    s += fromCharCode(a, b, c, d);
+  }
+  for (; i < n; i++) {
+    const a = dv.getUint8(off + i);
+    if (a === 0) return s;
+    if (a > 0x7f) return decodeChars(dv, off, n);
+    s += fromCharCode(a);
+  }
+  return s;
+}
+
+function decodeChars(dv: DataView, off: number, n: number): string {
   let end = 0;
-  let ascii = true;
-  for (; end < n; end++) {
-    const b = dv.getUint8(off + end);
-    if (b === 0) break;
-    if (b > 0x7f) ascii = false;
-  }
-  if (end === 0) return '';
-  if (ascii && end <= 64) {
-    let s = '';
-    for (let i = 0; i < end; i++) s += fromCharCode(dv.getUint8(off + i));
-    return s;
-  }
+  while (end < n && dv.getUint8(off + end) !== 0) end++;
   // Decode a private copy: the shared bytes may change while the decoder runs.
   return decoder.decode(bytesAt(dv, off, end).slice());
 }

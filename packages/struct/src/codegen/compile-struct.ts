@@ -33,7 +33,8 @@ export function compileStruct(t: AnyStructType): Compiled {
     const code = fieldCode(unit, m.type, le, placement);
     const key = lit(m.name);
     const off = m.type.kind === 'bits' ? 'o' : plus('o', m.offset);
-    reads.push(`[${key}]: ${code.read('dv', off)}`);
+    // Plain keys keep V8's fast object-literal path (names are identifiers; __proto__ must be computed).
+    reads.push(`${m.name === '__proto__' ? `[${key}]` : m.name}: ${code.read('dv', off)}`);
     checks.push(`case ${key}: ${code.check('x', `${join}(p, ${key})`)} break;`);
     applies.push(`case ${key}: ${code.apply('dv', off, 'x')} break;`);
     const viewOff = m.type.kind === 'bits' ? '0' : String(m.offset);
