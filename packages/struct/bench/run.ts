@@ -71,7 +71,9 @@ function once(body: Body, n: number): number {
 function measure(bodies: Body[], n = N): number[] {
   for (const body of bodies) once(body, Math.min(n, 200_000)); // warm up, optimise
   const samples = bodies.map(() => [] as number[]);
-  for (let r = 0; r < ROUNDS; r++) bodies.forEach((body, i) => samples[i]!.push(once(body, n)));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < bodies.length; i++) samples[i]!.push(once(bodies[i]!, n));
+  }
   return samples.map(median);
 }
 
