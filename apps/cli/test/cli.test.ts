@@ -5,40 +5,19 @@ import { DataStructMmapManager, DEMO_SCHEMA, DemoMmapStructure } from '@shmkit/i
 import { MapRegion } from '@shmkit/region';
 import { Key, PosixSharedMemory, type ShmId, SysvSharedMemory } from '@shmkit/shm';
 import { fromSchema } from '@shmkit/struct';
-import { hasCommand, makeTmpDir, uniqueName, waitForLine } from '@shmkit/testkit';
+import { collect, hasCommand, makeTmpDir, uniqueName, waitForLine } from '@shmkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/shmkit.mjs', import.meta.url).pathname;
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function start(args: string[], cwd?: string): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function finish(child: ChildProcess, timeoutMs = 30_000): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`shmkit timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** Waits for the command to end (killing it after `timeoutMs`): its status and output. */
+async function finish(child: ChildProcess, timeoutMs = 30_000) {
+  const r = await collect(child, timeoutMs);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 const shmkit = (args: string[], cwd?: string) => finish(start(args, cwd));
