@@ -144,6 +144,31 @@ function bitsCode(unit: CodeUnit, type: BitsType, p: BitPlacement): FieldCode {
   return { read, store, check: scalar.check, apply: (dv, off, v) => store(dv, off, v, '""') };
 }
 
+/**
+ * chars / wchars / bytes: helper calls `read(dv, off, n[, le])`, `check(v, n, where)`,
+ * `write(dv, off, n, v[, le])`.
+ */
+function byteRunCode(
+  unit: CodeUnit,
+  read: (...args: any[]) => unknown,
+  check: (...args: any[]) => void,
+  write: (...args: any[]) => void,
+  n: string,
+  extra = '',
+): FieldCode {
+  const readFn = unit.ref(read, read.name);
+  const checkFn = unit.ref(check, check.name);
+  const writeFn = unit.ref(write, write.name);
+  const checkCode = (v: string, where: string) => `${checkFn}(${v}, ${n}, ${where});`;
+  const applyCode = (dv: string, off: string, v: string) => `${writeFn}(${dv}, ${off}, ${n}, ${v}${extra});`;
+  return {
+    read: (dv, off) => `${readFn}(${dv}, ${off}, ${n}${extra})`,
+    check: checkCode,
+    apply: applyCode,
+    store: (dv, off, v, where) => `${checkCode(v, where)} ${applyCode(dv, off, v)}`,
+  };
+}
+
 /** Code for a field of `type` in a type of byte order `le` (bit fields need their placement). */
 export function fieldCode(unit: CodeUnit, type: FieldType, le: boolean, placement?: BitPlacement): FieldCode {
   switch (type.kind) {
@@ -152,42 +177,12 @@ export function fieldCode(unit: CodeUnit, type: FieldType, le: boolean, placemen
     case 'bits':
       if (!placement) throw new Error('internal: bit field without placement');
       return bitsCode(unit, type, placement);
-    case 'chars': {
-      const n = type.length;
-      const check = (v: string, where: string) => `${unit.ref(checkChars, 'checkChars')}(${v}, ${n}, ${where});`;
-      const apply = (dv: string, off: string, v: string) =>
-        `${unit.ref(writeChars, 'writeChars')}(${dv}, ${off}, ${n}, ${v});`;
-      return {
-        read: (dv, off) => `${unit.ref(readChars, 'readChars')}(${dv}, ${off}, ${n})`,
-        check,
-        apply,
-        store: (dv, off, v, where) => `${check(v, where)} ${apply(dv, off, v)}`,
-      };
-    }
-    case 'wchars': {
-      const n = type.length;
-      const check = (v: string, where: string) => `${unit.ref(checkWchars, 'checkWchars')}(${v}, ${n}, ${where});`;
-      const apply = (dv: string, off: string, v: string) =>
-        `${unit.ref(writeWchars, 'writeWchars')}(${dv}, ${off}, ${n}, ${v}, ${le});`;
-      return {
-        read: (dv, off) => `${unit.ref(readWchars, 'readWchars')}(${dv}, ${off}, ${n}, ${le})`,
-        check,
-        apply,
-        store: (dv, off, v, where) => `${check(v, where)} ${apply(dv, off, v)}`,
-      };
-    }
-    case 'bytes': {
-      const n = type.length;
-      const check = (v: string, where: string) => `${unit.ref(checkBytes, 'checkBytes')}(${v}, ${n}, ${where});`;
-      const apply = (dv: string, off: string, v: string) =>
-        `${unit.ref(writeBytes, 'writeBytes')}(${dv}, ${off}, ${n}, ${v});`;
-      return {
-        read: (dv, off) => `${unit.ref(copyBytes, 'copyBytes')}(${dv}, ${off}, ${n})`,
-        check,
-        apply,
-        store: (dv, off, v, where) => `${check(v, where)} ${apply(dv, off, v)}`,
-      };
-    }
+    case 'chars':
+      return byteRunCode(unit, readChars, checkChars, writeChars, `${type.length}`);
+    case 'wchars':
+      return byteRunCode(unit, readWchars, checkWchars, writeWchars, `${type.length}`, `, ${le}`);
+    case 'bytes':
+      return byteRunCode(unit, copyBytes, checkBytes, writeBytes, `${type.length}`);
     case 'array':
     case 'struct':
     case 'union': {
