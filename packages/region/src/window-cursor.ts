@@ -25,6 +25,8 @@ function giveBack(state: CursorState): void {
 // A cursor dropped without close() still gives its region back when it is garbage collected.
 const forgotten = new FinalizationRegistry<CursorState>(giveBack);
 
+const EMPTY = Buffer.alloc(0);
+
 function badOffset(name: string, value: unknown): RegionRangeError {
   return new RegionRangeError(
     'ERR_SHMKIT_REGION_INVALID_ARGUMENT',
@@ -42,6 +44,10 @@ export class WindowCursor {
   #ofs = 0;
   #size = 0;
   #closed = false;
+  // The current region's bounds and bytes, cached for the fast path (valid while #state.region is set).
+  #regionBegin = 0;
+  #regionEnd = 0;
+  #regionBytes: Buffer = EMPTY;
 
   /**
    * `new WindowCursor()` (or with a manager only) is neither associated nor valid.
@@ -96,6 +102,30 @@ export class WindowCursor {
    * the region). An offset at or past the end of the file leaves the cursor invalid.
    */
   useRegion(offset = 0, size = 0): this {
+    // Fast path: the offset lies in the region already held (the common case of a sliding read).
+    const s = this.#state;
+    const held = s.region;
+    if (
+      held !== undefined &&
+      offset >= this.#regionBegin &&
+      offset < this.#regionEnd &&
+      !held.released &&
+      Number.isSafeInteger(offset) &&
+      Number.isSafeInteger(size) &&
+      size >= 0
+    ) {
+      const host = s.host!;
+      const fileSize = s.list!.fileSize();
+      const wanted = Math.min(size || fileSize, host.windowSize() || fileSize);
+      host[kTouch](held);
+      this.#ofs = offset - this.#regionBegin;
+      this.#size = Math.min(wanted, this.#regionEnd - offset);
+      return this;
+    }
+    return this.#useRegionSlow(offset, size);
+  }
+
+  #useRegionSlow(offset: number, size: number): this {
     const { host, list } = this.#associated();
     if (!(Number.isSafeInteger(offset) && offset >= 0)) throw badOffset('offset', offset);
     if (!(Number.isSafeInteger(size) && size >= 0)) throw badOffset('size', size);
@@ -117,16 +147,24 @@ export class WindowCursor {
       s.region = region;
     }
     host[kTouch](region);
-    const begin = region.ofsBegin();
-    this.#ofs = offset - begin;
-    this.#size = Math.min(wanted, begin + region.size() - offset);
+    this.#holdBounds(region);
+    this.#ofs = offset - this.#regionBegin;
+    this.#size = Math.min(wanted, this.#regionEnd - offset);
     return this;
+  }
+
+  #holdBounds(region: MapRegion): void {
+    this.#regionBegin = region.ofsBegin();
+    this.#regionEnd = region.ofsEnd();
+    this.#regionBytes = region.buffer();
   }
 
   #dropRegion(): void {
     const s = this.#state;
     const region = s.region;
     s.region = undefined;
+    this.#regionBytes = EMPTY;
+    this.#regionBegin = this.#regionEnd = 0;
     if (region !== undefined && !region.released) {
       region.incrementClientCount(-1);
       s.host?.[kTouch](region);
@@ -141,8 +179,9 @@ export class WindowCursor {
 
   /** The cursor's window, zero-copy: `size()` bytes from `ofsBegin()`. Empty once the region is released. */
   buffer(): Buffer {
-    const region = this.#valid();
-    return region.buffer().subarray(this.#ofs, this.#ofs + this.#size);
+    const region = this.#state.region;
+    if (region === undefined || region.released) this.#valid(); // throws the right error
+    return this.#regionBytes.subarray(this.#ofs, this.#ofs + this.#size);
   }
 
   /** The whole region under the cursor, not offset-adjusted (begins at `region().ofsBegin()`). */
@@ -235,6 +274,7 @@ export class WindowCursor {
     const o = other.#open();
     forgotten.unregister(this);
     giveBack(this.#state);
+    this.#regionBytes = EMPTY;
     const s = this.#state;
     s.host = o.host;
     if (o.host === undefined || o.list === undefined) return;
@@ -243,6 +283,7 @@ export class WindowCursor {
     if (o.region !== undefined && !o.region.released) {
       o.region.incrementClientCount(1);
       s.region = o.region;
+      this.#holdBounds(o.region);
     }
     this.#ofs = other.#ofs;
     this.#size = other.#size;
@@ -255,6 +296,7 @@ export class WindowCursor {
     this.#closed = true;
     forgotten.unregister(this);
     giveBack(this.#state);
+    this.#regionBytes = EMPTY;
     this.#state.host = undefined;
   }
 
