@@ -1,67 +1,74 @@
-// The waiting side of the hand-off benchmark. Each round it waits for the round to start, then
-// blocks on the lock (or, for the futex reference, on a futex word) until the main process lets
-// go, and records how long after the release it got through.
-// argv: kind sync|async sharedPath lockPath rounds
+// The waiting side of the hand-off benchmark. Each round the main process picks a variant (a lock
+// kind and a way of waiting), holds the lock, and releases it once this process is parked; this
+// process records how long after the release it got through. Interleaving the variants round by
+// round exposes them all to the same machine load.
+// argv: sharedPath lockPath fileLockPath
 import { futexWait, futexWaitAsync, futexWake } from '@shmkit/sys';
 import { FileLock, type Guard, RecordLock, ShmMutex, ShmRwLock } from '../src/index.js';
 import { mapSharedFile } from '../test/helpers/shared-file.js';
-import { DONE, F64_LATENCY, F64_RELEASED_AT, FLAG, type HandoffKind, MUTEX_AT, ROUND, RWLOCK_AT, SIZE } from './layout.js';
+import {
+  DONE,
+  F64_LATENCY,
+  F64_RELEASED_AT,
+  FLAG,
+  MUTEX_AT,
+  ROUND,
+  RWLOCK_AT,
+  SIZE,
+  VARIANT,
+  VARIANTS,
+  type Variant,
+} from './layout.js';
 
-const [kind, mode, sharedPath, lockPath, roundsArg] = process.argv.slice(2) as [
-  HandoffKind,
-  'sync' | 'async',
-  string,
-  string,
-  string,
-];
+const [sharedPath, lockPath, fileLockPath] = process.argv.slice(2) as [string, string, string];
 const shared = mapSharedFile(sharedPath, SIZE, false);
 const i32 = new Int32Array(shared.buffer);
 const f64 = new Float64Array(shared.buffer);
+const mutex = ShmMutex.at(shared.buffer, MUTEX_AT);
+const rw = ShmRwLock.at(shared.buffer, RWLOCK_AT);
+const record = new RecordLock(lockPath);
+const file = new FileLock(fileLockPath);
 
-type Acquire = () => Guard | Promise<Guard>;
-function acquirer(): Acquire | null {
-  switch (kind) {
+async function waitThrough(variant: Variant, round: number): Promise<Guard | null> {
+  const sync = variant.mode === 'sync';
+  switch (variant.kind) {
     case 'futex':
+      if (sync) {
+        while (Atomics.load(i32, FLAG) < round) futexWait(i32, FLAG, round - 1);
+      } else {
+        while (Atomics.load(i32, FLAG) < round) await futexWaitAsync(i32, FLAG, round - 1).promise;
+      }
       return null;
-    case 'shm-mutex': {
-      const lock = ShmMutex.at(shared.buffer, MUTEX_AT);
-      return mode === 'sync' ? () => lock.lock() : () => lock.lockAsync();
-    }
-    case 'shm-rwlock': {
-      const lock = ShmRwLock.at(shared.buffer, RWLOCK_AT);
-      return mode === 'sync' ? () => lock.writeLock() : () => lock.writeLockAsync();
-    }
-    case 'shm-rwlock-read': {
-      const lock = ShmRwLock.at(shared.buffer, RWLOCK_AT);
-      return mode === 'sync' ? () => lock.readLock() : () => lock.readLockAsync();
-    }
-    case 'record': {
-      const lock = new RecordLock(lockPath);
-      return mode === 'sync' ? () => lock.writeLock() : () => lock.writeLockAsync();
-    }
-    case 'file': {
-      const lock = new FileLock(lockPath);
-      return mode === 'sync' ? () => lock.lock() : () => lock.lockAsync();
-    }
+    case 'futex-then-cas':
+      while (Atomics.load(i32, FLAG) < round) futexWait(i32, FLAG, round - 1);
+      return mutex.tryLock();
+    case 'shm-mutex':
+      return sync ? mutex.lock() : mutex.lockAsync();
+    case 'shm-rwlock':
+      return sync ? rw.writeLock() : rw.writeLockAsync();
+    case 'shm-rwlock-read':
+      return sync ? rw.readLock() : rw.readLockAsync();
+    case 'record':
+      return sync ? record.writeLock() : record.writeLockAsync();
+    case 'file':
+      return sync ? file.lock() : file.lockAsync();
   }
 }
 
-const acquire = acquirer();
 console.log('ready');
-for (let round = 1; round <= Number(roundsArg); round++) {
-  while (Atomics.load(i32, ROUND) < round) futexWait(i32, ROUND, round - 1);
-  let guard: Guard | null = null;
-  if (acquire) {
-    guard = await acquire();
-  } else if (mode === 'sync') {
-    while (Atomics.load(i32, FLAG) < round) futexWait(i32, FLAG, round - 1);
-  } else {
-    while (Atomics.load(i32, FLAG) < round) await futexWaitAsync(i32, FLAG, round - 1).promise;
+for (let round = 1; ; round++) {
+  let started = Atomics.load(i32, ROUND);
+  while (started !== -1 && started < round) {
+    futexWait(i32, ROUND, started);
+    started = Atomics.load(i32, ROUND);
   }
-  const through = Number(process.hrtime.bigint());
-  f64[F64_LATENCY] = through - (f64[F64_RELEASED_AT] as number);
+  if (started === -1) break;
+  const variant = VARIANTS[Atomics.load(i32, VARIANT)] as Variant;
+  const guard = await waitThrough(variant, round);
+  f64[F64_LATENCY] = Number(process.hrtime.bigint()) - (f64[F64_RELEASED_AT] as number);
   guard?.release();
   Atomics.store(i32, DONE, round);
   futexWake(i32, DONE, 1);
 }
+record.close();
 shared.close();

@@ -77,13 +77,14 @@ export class ShmMutex implements Mutex {
   }
 
   lock(options?: LockOptions): Guard {
-    if (options !== undefined) planWait('ShmMutex', options);
+    // Options are validated (and an aborted signal honoured) before even the fast path.
+    const plan = options === undefined ? undefined : planWait('ShmMutex', options);
     if (this.#owner.tryAcquire()) return this.#grant(false);
     if (this.#held > 0) {
       throw new LockDeadlockError('ShmMutex.lock(): this handle already holds the mutex; waiting would never end');
     }
     if (this.#owner.spin()) return this.#grant(false);
-    return this.#grant(runSync(this.#owner.acquireSteps(), planWait('ShmMutex', options)));
+    return this.#grant(runSync(this.#owner.acquireSteps(), plan ?? planWait('ShmMutex', undefined)));
   }
 
   tryLock(): Guard | null {

@@ -43,8 +43,12 @@ describe('timeouts and AbortSignal, sync and async, while another process holds 
     // Timeout 0 is one attempt.
     expect(() => lock.acquire(side, 'sync', { timeout: 0 })).toThrow(LockTimeoutError);
 
-    // Timeout, async.
-    await expect(lock.acquire(side, 'async', { timeout: 30 })).rejects.toSatisfy(isTimeout);
+    // Timeout, async; the event loop keeps running while it waits.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    await expect(lock.acquire(side, 'async', { timeout: 200 })).rejects.toSatisfy(isTimeout);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(2);
 
     // Abort while waiting: rejects with exactly the signal's reason.
     const controller = new AbortController();
