@@ -47,7 +47,7 @@ export {
 export { array, bits, bytes, chars, wchars } from './composites.js';
 export { StructType, struct, union } from './struct-type.js';
 export { fromSchema, type SchemaFieldType, type SchemaFields } from './schema-in.js';
-export type { Schema, TypeSchema } from './schema-out.js';
+export type { FullSchema, Schema, TypeSchema } from './schema-out.js';
 export type { CHeaderOptions } from './emit-c.js';
 export type { CtypesOptions } from './emit-ctypes.js';
 export type { LayoutLeaf } from './leaves.js';

@@ -23,6 +23,14 @@ export interface Schema {
   readonly fields: ReadonlyArray<readonly [string, TypeSchema]>;
 }
 
+/** What toSchema() returns: a Schema with every defaulted key spelled out. */
+export interface FullSchema extends Schema {
+  readonly name: string;
+  readonly kind: 'struct' | 'union';
+  readonly endian: Endian;
+  readonly base?: FullSchema;
+}
+
 function elementSchema(t: ElementType): TypeSchema {
   switch (t.kind) {
     case 'scalar':
@@ -44,14 +52,14 @@ function fieldSchema(t: FieldType): TypeSchema {
   return t.kind === 'bits' ? { bits: t.storage.name, width: t.width } : elementSchema(t);
 }
 
-export function toSchema(t: AnyStructType): Schema {
+export function toSchema(t: AnyStructType): FullSchema {
   const out: {
     name: string;
     kind: 'struct' | 'union';
     pack?: Pack;
     endian: Endian;
     align?: number;
-    base?: Schema;
+    base?: FullSchema;
     fields: Array<[string, TypeSchema]>;
   } = { name: t.name, kind: t.kind, endian: t.endian, fields: [] };
   if (t.pack !== undefined) out.pack = t.pack;

@@ -10,7 +10,7 @@ import { type CompositeLayout, type Member, computeLayout } from './layout.js';
 import { type LayoutLeaf, collectStruct } from './leaves.js';
 import { resolvePath } from './paths.js';
 import { storageUnit } from './bit-geometry.js';
-import { type Schema, toSchema } from './schema-out.js';
+import { type FullSchema, toSchema } from './schema-out.js';
 import type { Endian, FieldType, FieldsInput, FieldsOf, Pack, StructOptions } from './types.js';
 
 type AnyFields = { readonly [name: string]: FieldType };
@@ -196,7 +196,7 @@ export class StructType<F = AnyFields> {
   }
 
   /** The JSON schema form (see fromSchema). */
-  toSchema(): Schema {
+  toSchema(): FullSchema {
     return toSchema(this);
   }
 
