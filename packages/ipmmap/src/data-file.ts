@@ -7,7 +7,7 @@ import { IpmmapError } from './errors.js';
  * link planted in its place is refused) and hold at least the whole struct. Python ipmmap finds
  * these problems only after locking, and then leaks the lock.
  */
-export function probeDataFile(path: string, structSize: number): Stats {
+function probeDataFile(path: string, structSize: number): Stats {
   const st = lstatSync(path, { throwIfNoEntry: false });
   if (!st) {
     throw new IpmmapError(

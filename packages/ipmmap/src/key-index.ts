@@ -37,15 +37,6 @@ export class KeyIndex {
     );
   }
 
-  /** Leaf paths under a key (the key itself when it is a leaf). */
-  leavesUnder(key: string): LayoutLeaf[] {
-    const leaf = this.#leaves.get(key);
-    if (leaf) return [leaf];
-    if (!this.#inner.has(key)) throw this.#unknown(key);
-    const prefix = `${key}.`;
-    return [...this.#leaves.values()].filter((l) => l.path.startsWith(prefix));
-  }
-
   getter(key: string): Getter {
     let fn = this.#getters.get(key);
     if (fn === undefined) {
