@@ -6,7 +6,8 @@
  * - get() by path and read() of the same three fields;
  * - read() of the 688-byte ipmmap demo struct (goal: >= 2 M reads/s);
  * - Python ctypes from_buffer reading the same three fields, when python3 is present.
- * Struct: { int32 a; double b; uint16 c; } (24 bytes). ns per operation: median over rounds.
+ * Struct: { int32 a; double b; uint16 c; } (24 bytes). ns per operation: median over rounds; ratios:
+ * median over rounds of candidate / baseline measured in the same round.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,14 +68,24 @@ function once(body: Body, n: number): number {
   return Number(process.hrtime.bigint() - t0) / n;
 }
 
-/** Median ns/op of each body, rounds interleaved. */
-function measure(bodies: Body[], n = N): number[] {
+interface Measured {
+  /** Median ns/op of each body. */
+  ns: number[];
+  /** Median over rounds of each body's time divided by the first body's time in the same round. */
+  ratio: number[];
+}
+
+/** Runs the bodies in interleaved rounds; the first body is the baseline of the ratios. */
+function measure(bodies: Body[], n = N): Measured {
   for (const body of bodies) once(body, Math.min(n, 200_000)); // warm up, optimise
   const samples = bodies.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < bodies.length; i++) samples[i]!.push(once(bodies[i]!, n));
   }
-  return samples.map(median);
+  return {
+    ns: samples.map(median),
+    ratio: samples.map((xs) => median(xs.map((x, r) => x / samples[0]![r]!))),
+  };
 }
 
 type Fields = { a: number; b: number; c: number };
@@ -123,13 +134,13 @@ const rows: Row[] = [];
 
 function accessorRows(label: string, bytes: Uint8Array): number {
   const { hand, generated } = objects(bytes);
-  const [handRead, viewRead] = measure([readLoop(hand), readLoop(generated)]);
-  const [handWrite, viewWrite] = measure([writeLoop(hand), writeLoop(generated)]);
-  rows.push({ name: `${label}: hand-written class, read a, b, c`, ns: handRead!, baseline: '—', ratio: 1 });
-  rows.push({ name: `${label}: view(), read a, b, c`, ns: viewRead!, baseline: 'hand-written read', ratio: viewRead! / handRead! });
-  rows.push({ name: `${label}: hand-written class, write a, b, c`, ns: handWrite!, baseline: '—', ratio: 1 });
-  rows.push({ name: `${label}: view(), write a, b, c`, ns: viewWrite!, baseline: 'hand-written write', ratio: viewWrite! / handWrite! });
-  return viewRead!;
+  const reads = measure([readLoop(hand), readLoop(generated)]);
+  const writes = measure([writeLoop(hand), writeLoop(generated)]);
+  rows.push({ name: `${label}: hand-written class, read a, b, c`, ns: reads.ns[0]!, baseline: '—', ratio: 1 });
+  rows.push({ name: `${label}: view(), read a, b, c`, ns: reads.ns[1]!, baseline: 'hand-written read', ratio: reads.ratio[1]! });
+  rows.push({ name: `${label}: hand-written class, write a, b, c`, ns: writes.ns[0]!, baseline: '—', ratio: 1 });
+  rows.push({ name: `${label}: view(), write a, b, c`, ns: writes.ns[1]!, baseline: 'hand-written write', ratio: writes.ratio[1]! });
+  return reads.ns[1]!;
 }
 
 const plain = new Uint8Array(Three.size * SLOTS);
@@ -148,7 +159,7 @@ try {
 
 // Path access and detached reads of the same struct, against hand-written reads.
 const { hand } = objects(plain);
-const [handRead, getNs, readNs] = measure(
+const access = measure(
   [
     readLoop(hand),
     (n) => {
@@ -170,8 +181,8 @@ const [handRead, getNs, readNs] = measure(
   ],
   N / 4,
 );
-rows.push({ name: 'get(buffer, path) x3: a, b, c', ns: getNs!, baseline: 'hand-written read', ratio: getNs! / handRead! });
-rows.push({ name: 'read(): detached { a, b, c }', ns: readNs!, baseline: 'hand-written read', ratio: readNs! / handRead! });
+rows.push({ name: 'get(buffer, path) x3: a, b, c', ns: access.ns[1]!, baseline: 'hand-written read', ratio: access.ratio[1]! });
+rows.push({ name: 'read(): detached { a, b, c }', ns: access.ns[2]!, baseline: 'hand-written read', ratio: access.ratio[2]! });
 
 // The 688-byte demo struct.
 const demoBuf = new Uint8Array(Demo.size);
@@ -181,7 +192,7 @@ Demo.write(demoBuf, 0, {
   data_string: 'hello from the demo',
   multi_pts: { multi_data_int: 24, multi_points: Array.from({ length: 24 }, (_, i) => ({ x: i, y: -i })) },
 });
-const [demoNs] = measure(
+const demo = measure(
   [
     (n) => {
       let s = 0;
@@ -193,9 +204,9 @@ const [demoNs] = measure(
 );
 rows.push({
   name: 'read(): 688-byte ipmmap demo struct',
-  ns: demoNs!,
+  ns: demo.ns[0]!,
   baseline: 'goal >= 2 M/s',
-  note: `${(1e3 / demoNs!).toFixed(2)} M reads/s`,
+  note: `${(1e3 / demo.ns[0]!).toFixed(2)} M reads/s`,
 });
 
 // Python ctypes, the same three-field read, when python3 is present.
@@ -228,6 +239,6 @@ for (const r of rows) {
   const ratio = [r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`, r.note ?? ''].filter(Boolean).join(' ');
   lines.push(`| ${r.name} | ${ns} | ${r.baseline} | ${ratio} |`);
 }
-console.log(`Node ${process.version}; median of ${ROUNDS} interleaved rounds of ${N} operations\n`);
+console.log(`Node ${process.version}; median of ${ROUNDS} interleaved rounds of ${N} operations; ratio = median of per-round ratios\n`);
 console.log(lines.join('\n'));
 if (sink === 0.5) console.log('');

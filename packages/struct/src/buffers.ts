@@ -5,9 +5,18 @@
  */
 import { StructError, describeValue } from './errors.js';
 
+// One-entry cache in front of the WeakMap (hot loops use one buffer). It is dropped at the end of
+// the current job so it never keeps a buffer alive after its last use.
 let lastSource: unknown = null;
 let lastView: DataView | null = null;
+let forgetQueued = false;
 const views = new WeakMap<object, DataView>();
+
+function forget(): void {
+  lastSource = null;
+  lastView = null;
+  forgetQueued = false;
+}
 
 function makeView(source: unknown, typeName: string, op: string): DataView {
   if (source instanceof DataView) return source;
@@ -62,6 +71,10 @@ export function viewFor(source: unknown, byteOffset: number, size: number, typeN
     if (!cached) views.set(source as object, dv);
     lastSource = source;
     lastView = dv;
+    if (!forgetQueued) {
+      forgetQueued = true;
+      queueMicrotask(forget);
+    }
   }
   const length = lengthOf(source);
   if (!(byteOffset >= 0 && byteOffset <= length - size && Number.isInteger(byteOffset))) {
