@@ -5,7 +5,7 @@
  */
 import type { BitPlacement } from '../bit-geometry.js';
 import type { FieldType } from '../types.js';
-import { type CodeUnit, lit, plus } from './code-unit.js';
+import type { CodeUnit } from './code-unit.js';
 import { compiledOf } from './compiled.js';
 import { fieldCode } from './field-code.js';
 
@@ -51,4 +51,3 @@ export function viewMemberCode(
   }
 }
 
-export { lit, plus };
