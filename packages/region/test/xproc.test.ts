@@ -49,6 +49,7 @@ describe.each(BACKENDS)('cross-process writes through MAP_SHARED regions (%s bac
     const parentOfs = 40_000;
     const region = new R.MapRegion(f.path, 0, Number.POSITIVE_INFINITY, { writable: true });
     const view = region.buffer();
+    const readOnly = new R.MapRegion(f.path, 0); // private copy-on-write, never written here
     expect(view.toString('latin1', childOfs, childOfs + 10)).not.toBe('from-child');
 
     const proc = spawnTs(child, ['exchange', f.path, String(childOfs), String(parentOfs)], { env });
@@ -62,12 +63,15 @@ describe.each(BACKENDS)('cross-process writes through MAP_SHARED regions (%s bac
       await waitLine(/^WROTE/);
       // through this process's own mapping, without msync or a re-read
       expect(view.toString('latin1', childOfs, childOfs + 10)).toBe('from-child');
+      // a read-only region sees other processes' writes too (Linux maps the page-cache page)
+      expect(readOnly.buffer().toString('latin1', childOfs, childOfs + 10)).toBe('from-child');
       view.write('from-parent', parentOfs, 'latin1');
       expect(await waitLine(/^SAW|^TIMEOUT/)).toBe('SAW from-parent');
       expect(await done, stderr).toBe(0);
     } finally {
       proc.kill('SIGKILL');
       region.release();
+      readOnly.release();
     }
     // both writes reached the file; nothing else changed
     const disk = readFileSync(f.path);
