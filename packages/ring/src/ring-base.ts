@@ -16,6 +16,7 @@ import {
 } from './ring-layout.js';
 import {
   deadlineAfter,
+  type ParkCounter,
   type PendingWaits,
   type ProbeState,
   parkAsync,
@@ -162,7 +163,7 @@ export abstract class Ring {
   protected dequeuedCount = 0;
   protected fullHitCount = 0;
   protected emptyHitCount = 0;
-  protected parkCount = 0;
+  protected readonly parkCounter: ParkCounter = { parks: 0 };
   protected wakeupCount = 0;
 
   private readonly readableProbe = () => this.readableState();
@@ -304,7 +305,7 @@ export abstract class Ring {
       dequeued: this.dequeuedCount,
       fullHits: this.fullHitCount,
       emptyHits: this.emptyHitCount,
-      parks: this.parkCount,
+      parks: this.parkCounter.parks,
       wakeups: this.wakeupCount,
       recovered: Atomics.load(this.header, W_RECOVERED) >>> 0,
     };
@@ -355,11 +356,9 @@ export abstract class Ring {
   }
 
   private parkUntil(readable: boolean, deadline: number) {
-    const outcome = readable
-      ? parkSync(this.header, W_DATA_WANTED, W_DATA_EVENT, this.readableProbe, deadline, this.spinMicros)
-      : parkSync(this.header, W_SPACE_WANTED, W_SPACE_EVENT, this.writableProbe, deadline, this.spinMicros);
-    if (outcome !== 'ready') this.parkCount++;
-    return outcome;
+    return readable
+      ? parkSync(this.header, W_DATA_WANTED, W_DATA_EVENT, this.readableProbe, deadline, this.spinMicros, this.parkCounter)
+      : parkSync(this.header, W_SPACE_WANTED, W_SPACE_EVENT, this.writableProbe, deadline, this.spinMicros, this.parkCounter);
   }
 
   /** dequeue(), blocking until an element arrives or timeoutMs passes (then undefined). */
@@ -393,10 +392,10 @@ export abstract class Ring {
   }
 
   private parkUntilAsync(readable: boolean, options: WaitOptions, deadline: number) {
-    this.parkCount++;
+    const { signal } = options;
     return readable
-      ? parkAsync(this.header, W_DATA_WANTED, W_DATA_EVENT, this.readableProbe, deadline, options.signal, this.pendingWaits)
-      : parkAsync(this.header, W_SPACE_WANTED, W_SPACE_EVENT, this.writableProbe, deadline, options.signal, this.pendingWaits);
+      ? parkAsync(this.header, W_DATA_WANTED, W_DATA_EVENT, this.readableProbe, deadline, signal, this.pendingWaits, this.parkCounter)
+      : parkAsync(this.header, W_SPACE_WANTED, W_SPACE_EVENT, this.writableProbe, deadline, signal, this.pendingWaits, this.parkCounter);
   }
 
   /** dequeue() that waits without blocking the event loop; undefined on timeout, rejects on abort. */

@@ -4,12 +4,14 @@ import { REGISTRY_ENTRY_BYTES } from './ring-layout.js';
 
 /**
  * The registry of a multi-producer/multi-consumer ring: one cache line per taking-part handle.
- * Before a handle tries to claim positions [start, start + len) with a compare-and-swap, it
- * writes that range here (its "claim"). A process that finds a slot claimed but never finished
- * can then tell whether any live process may still finish it: if no live entry's claim covers the
+ * Before a handle tries to claim positions [start, start + length) with a compare-and-swap, it
+ * writes start and then length here (its "claim"); once the operation is published it sets the
+ * length back to 0 (no claim). A process that finds a slot claimed but never finished can then
+ * tell whether any live process may still finish it: if no live entry's claim covers the
  * position, the claimer is dead (its entry is dead, or was reclaimed after it died) and the slot
- * may be recovered. Claims are written with plain stores: the compare-and-swap that follows is a
- * sequentially consistent write, so anyone who sees the claimed position also sees the claim.
+ * may be recovered. Claims are plain stores: the compare-and-swap that follows is a sequentially
+ * consistent write, so whoever sees the claimed position also sees the claim. A stale read can
+ * only make a recoverer wait longer, or try a recovery whose compare-and-swap then fails.
  *
  * Entry words: owner pid (0 = free), start time lo, start time hi, -, producer claim start,
  * producer claim length, -, -, consumer claim start, consumer claim length.

@@ -26,9 +26,6 @@ export function setPauseAfterClaimForTesting(hook: (() => void) | null): void {
   pauseAfterClaim = hook;
 }
 
-/** Flips a claim start far away from any live position: "this handle claims nothing". */
-const NO_CLAIM = 0x80000000 | 0;
-
 /** Follows one position that stays claimed but unfinished, to decide when to check its claimer. */
 class StuckWatch {
   private position = 0;
@@ -79,9 +76,6 @@ export class SequencedRing extends Ring {
   private readonly multiConsumer: boolean;
   /** Word index of this handle's registry entry, -1 while unregistered. */
   private entry = -1;
-  /** The claim length currently stored in the entry (so single-element claims skip that store). */
-  private prodLen = 0;
-  private consLen = 0;
   /** Private positions of a single producer / single consumer. */
   private prodPos = 0;
   private consPos = 0;
@@ -115,7 +109,6 @@ export class SequencedRing extends Ring {
 
   private register(): number {
     this.entry = registerEntry(this.registry, this.registryEntries);
-    this.prodLen = this.consLen = 0;
     return this.entry;
   }
 
@@ -164,26 +157,23 @@ export class SequencedRing extends Ring {
         return false;
       }
     }
+    // Claims are announced in the registry entry (start, then length; length 0 = no claim)
+    // before the compare-and-swap that takes the position, and withdrawn after publication.
     const registry = this.registry;
     const entry = this.entry >= 0 ? this.entry : this.register();
-    if (this.prodLen !== 1) {
-      registry[entry + E_PROD_LEN] = 1;
-      this.prodLen = 1;
-    }
-    let claimed = false;
     let pos = Atomics.load(header, W_PROD);
     for (;;) {
       const slot = pos & mask;
       const d = (Atomics.load(seq, slot) - (pos << 1)) | 0;
       if (d === 0) {
         registry[entry + E_PROD_CLAIM] = pos;
-        claimed = true;
-        const next = (pos + 1) | 0;
-        const seen = Atomics.compareExchange(header, W_PROD, pos, next);
+        registry[entry + E_PROD_LEN] = 1;
+        const seen = Atomics.compareExchange(header, W_PROD, pos, (pos + 1) | 0);
         if (seen === pos) {
           if (kind === KIND_FLOAT64) this.slotFloats[slot] = value;
           else this.slotWords[slot] = value;
           Atomics.store(seq, slot, (pos << 1) | 1);
+          registry[entry + E_PROD_LEN] = 0;
           this.signalData();
           this.enqueuedCount++;
           return true;
@@ -198,7 +188,7 @@ export class SequencedRing extends Ring {
           continue;
         }
         if (this.recoverConsumerClaim(pos)) continue;
-        if (claimed) registry[entry + E_PROD_CLAIM] = pos ^ NO_CLAIM;
+        registry[entry + E_PROD_LEN] = 0;
         this.fullHitCount++;
         return false;
       }
@@ -212,8 +202,8 @@ export class SequencedRing extends Ring {
     const seq = this.seq;
     const mask = this.mask;
     const multi = this.multiProducer;
+    const registry = this.registry;
     const entry = multi ? (this.entry >= 0 ? this.entry : this.register()) : -1;
-    let claimed = false;
     let pos = multi ? Atomics.load(header, W_PROD) : this.prodPos;
     for (;;) {
       let k = 0;
@@ -238,19 +228,14 @@ export class SequencedRing extends Ring {
           }
         }
         if (k === 0 && this.recoverConsumerClaim(pos)) continue;
-        if (claimed) this.registry[entry + E_PROD_CLAIM] = pos ^ NO_CLAIM;
+        if (multi) registry[entry + E_PROD_LEN] = 0;
         this.fullHitCount++;
         return 0;
       }
       const end = (pos + k) | 0;
       if (multi) {
-        const registry = this.registry;
-        if (this.prodLen !== k) {
-          registry[entry + E_PROD_LEN] = k;
-          this.prodLen = k;
-        }
         registry[entry + E_PROD_CLAIM] = pos;
-        claimed = true;
+        registry[entry + E_PROD_LEN] = k;
         const seen = Atomics.compareExchange(header, W_PROD, pos, end);
         if (seen !== pos) {
           pos = seen;
@@ -266,7 +251,9 @@ export class SequencedRing extends Ring {
         const p = (pos + i) | 0;
         Atomics.store(seq, p & mask, (p << 1) | 1);
       }
-      if (!multi) {
+      if (multi) {
+        registry[entry + E_PROD_LEN] = 0;
+      } else {
         this.prodPos = end;
         Atomics.store(header, W_PROD, end);
       }
@@ -335,11 +322,6 @@ export class SequencedRing extends Ring {
     }
     const registry = this.registry;
     const entry = this.entry >= 0 ? this.entry : this.register();
-    if (this.consLen !== 1) {
-      registry[entry + E_CONS_LEN] = 1;
-      this.consLen = 1;
-    }
-    let claimed = false;
     let pos = Atomics.load(header, W_CONS);
     for (;;) {
       const slot = pos & mask;
@@ -349,10 +331,11 @@ export class SequencedRing extends Ring {
         // Read first: if the claim below succeeds, nobody can have reused the slot in between.
         const value = kind === KIND_FLOAT64 ? this.slotFloats[slot]! : this.slotWords[slot]!;
         registry[entry + E_CONS_CLAIM] = pos;
-        claimed = true;
+        registry[entry + E_CONS_LEN] = 1;
         const seen = Atomics.compareExchange(header, W_CONS, pos, next);
         if (seen === pos) {
           Atomics.store(seq, slot, (pos + capacity) << 1);
+          registry[entry + E_CONS_LEN] = 0;
           this.signalSpace();
           this.dequeuedCount++;
           return value;
@@ -367,7 +350,7 @@ export class SequencedRing extends Ring {
           continue;
         }
         if (this.recoverProducerClaim(pos)) continue;
-        if (claimed) registry[entry + E_CONS_CLAIM] = pos ^ NO_CLAIM;
+        registry[entry + E_CONS_LEN] = 0;
         this.emptyHitCount++;
         return undefined;
       }
@@ -382,8 +365,8 @@ export class SequencedRing extends Ring {
     const mask = this.mask;
     const capacity = this.capacity;
     const multi = this.multiConsumer;
+    const registry = this.registry;
     const entry = multi ? (this.entry >= 0 ? this.entry : this.register()) : -1;
-    let claimed = false;
     let pos = multi ? Atomics.load(header, W_CONS) : this.consPos;
     for (;;) {
       let k = 0;
@@ -407,7 +390,7 @@ export class SequencedRing extends Ring {
           }
         }
         if (k === 0 && this.recoverProducerClaim(pos)) continue;
-        if (claimed) this.registry[entry + E_CONS_CLAIM] = pos ^ NO_CLAIM;
+        if (multi) registry[entry + E_CONS_LEN] = 0;
         this.emptyHitCount++;
         return 0;
       }
@@ -417,13 +400,8 @@ export class SequencedRing extends Ring {
       if (first < k) this.copier.copyOut(dst, index + first, 0, k - first);
       const end = (pos + k) | 0;
       if (multi) {
-        const registry = this.registry;
-        if (this.consLen !== k) {
-          registry[entry + E_CONS_LEN] = k;
-          this.consLen = k;
-        }
         registry[entry + E_CONS_CLAIM] = pos;
-        claimed = true;
+        registry[entry + E_CONS_LEN] = k;
         const seen = Atomics.compareExchange(header, W_CONS, pos, end);
         if (seen !== pos) {
           pos = seen;
@@ -435,7 +413,9 @@ export class SequencedRing extends Ring {
         const p = (pos + i) | 0;
         Atomics.store(seq, p & mask, (p + capacity) << 1);
       }
-      if (!multi) {
+      if (multi) {
+        registry[entry + E_CONS_LEN] = 0;
+      } else {
         this.consPos = end;
         Atomics.store(header, W_CONS, end);
       }

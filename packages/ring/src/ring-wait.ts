@@ -23,6 +23,11 @@ export const STUCK_POLL_MS = 10;
 
 export type ParkOutcome = 'ready' | 'timed-out' | 'poll';
 
+/** Where the park functions count the times they actually went to sleep. */
+export interface ParkCounter {
+  parks: number;
+}
+
 /** An absolute deadline on the performance.now() clock; undefined, Infinity or negative mean none. */
 export function deadlineAfter(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined || timeoutMs < 0 || timeoutMs === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
@@ -50,6 +55,7 @@ export function parkSync(
   probe: () => ProbeState,
   deadline: number,
   spinMicros: number,
+  counter: ParkCounter,
 ): ParkOutcome {
   let state = probe();
   if (state === READY) return 'ready';
@@ -70,8 +76,12 @@ export function parkSync(
     const left = deadline - performance.now();
     if (left <= 0) return 'timed-out';
     const slice = state === STUCK ? Math.min(left, STUCK_POLL_MS) : left;
+    counter.parks++;
     futexWait(header, eventWord, event, slice === Number.POSITIVE_INFINITY ? undefined : slice);
     if (state === STUCK) return 'poll';
+    // Check before setting the flag again: a waiter that got what it wanted leaves the flag clear,
+    // so the next publication costs no wake-up call.
+    if (probe() === READY) return 'ready';
   }
 }
 
@@ -89,6 +99,7 @@ export async function parkAsync(
   deadline: number,
   signal: AbortSignal | undefined,
   pending: PendingWaits,
+  counter: ParkCounter,
 ): Promise<ParkOutcome> {
   for (;;) {
     signal?.throwIfAborted();
@@ -99,6 +110,7 @@ export async function parkAsync(
     const left = deadline - performance.now();
     if (left <= 0) return 'timed-out';
     const slice = state === STUCK ? Math.min(left, STUCK_POLL_MS) : left;
+    counter.parks++;
     const wait = futexWaitAsync(header, eventWord, event, slice === Number.POSITIVE_INFINITY ? undefined : slice);
     pending.add(wait);
     const onAbort = () => wait.cancel();
@@ -115,5 +127,6 @@ export async function parkAsync(
       throw new RingError('ERR_SHMKIT_RING_CLOSED', 'the ring handle was closed while waiting');
     }
     if (state === STUCK) return 'poll';
+    if (probe() === READY) return 'ready';
   }
 }
