@@ -37,17 +37,27 @@ function abandon<T>(steps: WaitSteps<T>, err: unknown, woken: Park | null): neve
   throw err;
 }
 
+/** Before each sleep: a passed deadline or an abort ends the wait (and undoes the generator's partial work). */
+function checkOrAbandon<T>(steps: WaitSteps<T>, plan: WaitPlan, woken: Park | null): void {
+  try {
+    checkWait(plan);
+  } catch (err) {
+    abandon(steps, err, woken);
+  }
+}
+
 export function runSync<T>(steps: WaitSteps<T>, plan: WaitPlan): T {
   let woken: Park | null = null;
   let step = steps.next();
   while (!step.done) {
-    try {
-      checkWait(plan);
-    } catch (err) {
-      abandon(steps, err, woken);
-    }
+    checkOrAbandon(steps, plan, woken);
     const park: Park = step.value;
-    const result = futexWait(park.view, park.index, park.expected, Math.min(remainingMs(plan), LIVENESS_PERIOD_MS));
+    let result: string;
+    try {
+      result = futexWait(park.view, park.index, park.expected, Math.min(remainingMs(plan), LIVENESS_PERIOD_MS));
+    } catch (err) {
+      abandon(steps, err, null); // e.g. the memory was unmapped: undo, never leave the lock held
+    }
     woken = result === 'ok' ? park : null;
     step = steps.next();
   }
@@ -58,19 +68,15 @@ export async function runAsync<T>(steps: WaitSteps<T>, plan: WaitPlan): Promise<
   let woken: Park | null = null;
   let step = steps.next();
   while (!step.done) {
-    try {
-      checkWait(plan);
-    } catch (err) {
-      abandon(steps, err, woken);
-    }
+    checkOrAbandon(steps, plan, woken);
     const park: Park = step.value;
-    const wait = futexWaitAsync(
-      park.view,
-      park.index,
-      park.expected,
-      Math.min(remainingMs(plan), LIVENESS_PERIOD_MS),
-    );
-    const result = await awaitNative(wait, plan.signal);
+    let result: string;
+    try {
+      const wait = futexWaitAsync(park.view, park.index, park.expected, Math.min(remainingMs(plan), LIVENESS_PERIOD_MS));
+      result = await awaitNative(wait, plan.signal);
+    } catch (err) {
+      abandon(steps, err, null);
+    }
     if (result === 'cancelled' && plan.signal?.aborted) abandon(steps, plan.signal.reason, null);
     woken = result === 'ok' ? park : null;
     step = steps.next();

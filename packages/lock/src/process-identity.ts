@@ -34,16 +34,18 @@ function readProcStat(pid: number): ProcStat | null | 'hidden' {
   return { state: fields[0] ?? '?', startTicks };
 }
 
-function startTimeOfSelf(): number {
-  const stat = readProcStat(process.pid);
-  if (stat === null || stat === 'hidden') {
-    throw new Error('cannot read /proc/self/stat: robust shared-memory locks need a Linux /proc');
-  }
-  return stat.startTicks >>> 0;
-}
-
 const selfPid = process.pid;
-const selfStart = startTimeOfSelf();
+const selfStat = readProcStat(selfPid);
+/** False without a readable Linux /proc: the shared-memory locks then refuse to work (see requireProc). */
+const procAvailable = selfStat !== null && selfStat !== 'hidden';
+const selfStart = procAvailable ? (selfStat as ProcStat).startTicks >>> 0 : 0;
+
+/** Shared-memory locks name their holders by /proc data; without it they cannot be robust, so they refuse. */
+export function requireProc(kind: string): void {
+  if (!procAvailable) {
+    throw new Error(`${kind} needs a readable Linux /proc (to recognise a dead holder): /proc/${selfPid}/stat is not readable`);
+  }
+}
 
 /** This process's identity as stored in lock words. Every thread of a process shares it. */
 export const selfIdentity: bigint = (BigInt(selfStart) << 32n) | BigInt(selfPid);

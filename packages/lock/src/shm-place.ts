@@ -1,4 +1,5 @@
 import { LockArgumentError, LockOffsetError } from './errors.js';
+import { requireProc } from './process-identity.js';
 
 /** Memory a shared-memory lock can live in: a mapping's ArrayBuffer, a SharedArrayBuffer, or a view of either. */
 export type LockMemory = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
@@ -18,6 +19,7 @@ export const LOCK_ALIGNMENT = 8;
  * atomics and futex words need natural alignment), and returns views over exactly those bytes.
  */
 export function placeLock(kind: string, memory: LockMemory, byteOffset: number, size: number): LockPlace {
+  requireProc(kind);
   let buffer: ArrayBufferLike;
   let base = 0;
   let available: number;
