@@ -6,6 +6,7 @@ import {
   type FileLockGuard,
   type Guard,
   LockDeadlockError,
+  LockTimeoutError,
   type Mutex,
   RecordLock,
   type ReadWriteLock,
@@ -173,6 +174,30 @@ describe.each(rwlocks)('%s: reader/writer guards', (_name, trio) => {
     expect(again).not.toBeNull();
     again?.release();
     close();
+  });
+});
+
+describe('ShmRwLock reader slots', () => {
+  it('a 33rd reading handle waits for a free slot, and gets one when a reader leaves', async () => {
+    fixture = lockFixture();
+    const handles = Array.from({ length: ShmRwLock.READER_SLOTS + 1 }, () =>
+      ShmRwLock.at(fixture.shared.buffer, RWLOCK_OFFSET),
+    );
+    const last = handles.pop() as ShmRwLock;
+    const reads = handles.map((h) => h.readLock());
+    expect(handles[0]?.readers).toBe(ShmRwLock.READER_SLOTS);
+    expect(last.tryReadLock()).toBeNull();
+    expect(() => last.readLock({ timeout: 20 })).toThrow(LockTimeoutError);
+    const waiting = last.readLockAsync({ timeout: 5000 });
+    reads.pop()?.release();
+    const granted = await waiting;
+    expect(last.readers).toBe(ShmRwLock.READER_SLOTS);
+    granted.release();
+    for (const read of reads) read.release();
+    expect(last.readers).toBe(0);
+    const write = last.tryWriteLock();
+    expect(write).not.toBeNull();
+    write?.release();
   });
 });
 
