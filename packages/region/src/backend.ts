@@ -112,10 +112,10 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
   const unmap = m.unmap!;
   // Unmaps requested since the event loop last turned: their munmap has not run yet.
   let waiting = 0;
-  let drain: NodeJS.Immediate | undefined;
+  let draining = false;
   const drained = () => {
     waiting = 0;
-    drain = undefined;
+    draining = false;
   };
   const advice: Record<Advice, number> = {
     normal: m.MADV_NORMAL,
@@ -146,7 +146,10 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
     unmap(buffer) {
       unmap(buffer);
       waiting += 1;
-      drain ??= setImmediate(drained).unref();
+      if (!draining) {
+        draining = true;
+        setImmediate(drained).unref();
+      }
     },
     sync(buffer, offset, length, wait) {
       try {
