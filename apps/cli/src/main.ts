@@ -45,6 +45,10 @@ function isParseArgsError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
+// Run as a package script (`pnpm --filter @shmkit/cli shmkit ls`), the command starts in the app's
+// directory; relative paths given by the user mean the directory they typed the command in.
+if (process.env.npm_lifecycle_event === 'shmkit' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 try {
   const argv = process.argv.slice(2);
   if (argv[0] === '--') argv.shift(); // pnpm passes a `--` separator through to the script

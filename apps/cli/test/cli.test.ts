@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataStructMmapManager, DEMO_SCHEMA, DemoMmapStructure } from '@shmkit/ipmmap';
 import { MapRegion } from '@shmkit/region';
@@ -229,4 +229,9 @@ describe('shmkit bench', () => {
     expect(r.stdout).toMatch(/^\| package\s+\| case\s+\| results/m);
     expect(r.stdout).toMatch(/\| ipmmap\s+\| reader scope \+ readData, reused handle/);
   }, 240_000);
+});
+
+it('the bundled demo schema is the ipmmap demo struct', () => {
+  const bundled = JSON.parse(readFileSync(new URL('../schemas/DemoMmapStructure.json', import.meta.url), 'utf8'));
+  expect(fromSchema(bundled).toSchema()).toEqual(DemoMmapStructure.toSchema());
 });
