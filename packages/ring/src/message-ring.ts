@@ -1,0 +1,672 @@
+import { futexWait, futexWake } from '@shmkit/sys';
+import { MessageRingError } from './message-ring-errors.js';
+import {
+  COMMITTED,
+  checkRange,
+  HEADER_BYTES,
+  HEADER_WORDS,
+  LENGTH_MASK,
+  type MessageRingMode,
+  type MessageRingOptions,
+  messageRingSizeFor,
+  PADDING,
+  RECORD_HEADER_BYTES,
+  type ResolvedLayout,
+  readHeader,
+  recordBytes,
+  resolveOptions,
+  W_CLAIM_OWNER,
+  W_CLAIM_WANTED,
+  W_DATA_BELL,
+  W_DATA_WANTED,
+  W_HEAD,
+  W_RECOVERED,
+  W_SPACE_BELL,
+  W_SPACE_WANTED,
+  W_TAIL,
+  writeHeader,
+} from './message-ring-layout.js';
+import { bootTicksNow, isProcessGone } from './message-ring-liveness.js';
+import {
+  deadlineAfter,
+  NOT_READY,
+  type ParkOutcome,
+  type PendingWaits,
+  type ProbeState,
+  parkAsync,
+  parkSync,
+  READY,
+  STUCK,
+  wakeAll,
+} from './ring-wait.js';
+
+export type { MessageRingMode, MessageRingOptions } from './message-ring-layout.js';
+
+/** Per-handle settings: they live in the calling process, not in shared memory. */
+export interface MessageRingHandleOptions {
+  /** Synchronous waits spin this long (microseconds) before parking on the futex. Default 20. */
+  spinMicros?: number;
+}
+
+export interface MessageRingWaitOptions {
+  signal?: AbortSignal;
+  /** Give up after this many milliseconds (the call then resolves false / undefined). */
+  timeoutMs?: number;
+}
+
+export interface MessageRingStats {
+  /** Messages this process sent / received. */
+  sent: number;
+  received: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** send attempts that found no room / receive attempts that found nothing. */
+  fullHits: number;
+  emptyHits: number;
+  /** Padding records written to keep a record from crossing the end of the data area. */
+  paddings: number;
+  /** Times this process parked on a futex, and wake-up calls it issued. */
+  parks: number;
+  wakeups: number;
+  /** Records skipped, ring-wide, because their producer died before committing them. */
+  recovered: number;
+  /** Claim locks this process took over from a dead producer. */
+  claimsRecovered: number;
+}
+
+const DEFAULT_SPIN_MICROS = 20;
+/** A record pending this long gets its producer's liveness checked, then again at this period. */
+const STALL_CHECK_MS = 10;
+/** Spins on a busy claim word before a producer considers parking. */
+const CLAIM_SPINS = 128;
+/** Results of the internal record lookup. */
+const NONE = -1;
+const PENDING = -2;
+
+/**
+ * A ring of variable-size messages in shared memory, between independent processes. Each message
+ * is one length-prefixed record that never crosses the end of the data area, so the consumer can
+ * read it in place. 'spsc': one producer and one consumer at a time. 'mpsc': any number of
+ * producers, one consumer.
+ */
+export class MessageRing {
+  /** Bytes of shared memory a ring with these options needs (header + data area). */
+  static sizeFor(options: MessageRingOptions): number {
+    return messageRingSizeFor(options);
+  }
+
+  /** Initialises a new, empty ring at `byteOffset` of `buffer` (a mapping shared with peers). */
+  static create(
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    options: MessageRingOptions & MessageRingHandleOptions,
+  ): MessageRing {
+    const layout = resolveOptions(options);
+    const spinMicros = checkSpin(options.spinMicros);
+    checkRange(buffer, byteOffset, HEADER_BYTES + layout.bytes);
+    writeHeader(new Int32Array(buffer, byteOffset, HEADER_WORDS), layout);
+    return new MessageRing(buffer, byteOffset, layout, spinMicros);
+  }
+
+  /** Opens a ring another process created; validates magic, version and sizes. */
+  static attach(buffer: ArrayBufferLike, byteOffset: number, options: MessageRingHandleOptions = {}): MessageRing {
+    const spinMicros = checkSpin(options.spinMicros);
+    return new MessageRing(buffer, byteOffset, readHeader(buffer, byteOffset), spinMicros);
+  }
+
+  readonly buffer: ArrayBufferLike;
+  readonly byteOffset: number;
+  /** Size of the data area; records plus padding never exceed it. */
+  readonly bytes: number;
+  readonly mode: MessageRingMode;
+  /** The largest payload `send` accepts: the data area minus one record header. */
+  readonly maxMessageBytes: number;
+
+  private readonly ctrl: Int32Array;
+  private readonly words: Int32Array;
+  private readonly data: Buffer;
+  private readonly dataByteOffset: number;
+  private readonly mask: number;
+  private readonly multiProducer: boolean;
+  private readonly pid = process.pid;
+  private readonly spinMicros: number;
+
+  /** Producer: last tail seen; only ever behind the real one, so free space is never overstated. */
+  private tailSeen = 0;
+  /** Producer (spsc): head after the record being written. */
+  private pendingHead = 0;
+  /** Consumer: last head seen. */
+  private headSeen = 0;
+  /** Consumer: the record handed out by the last receive (released by the next one). */
+  private heldTail = 0;
+  private heldBytes = 0;
+  private heldLength = 0;
+  /** Consumer: the uncommitted record it is waiting on, and since when. */
+  private stallTail = 0;
+  private stallActive = false;
+  private stallSinceMs = 0;
+  private stallCheckedMs = 0;
+
+  private closed = false;
+  private readonly pendingWaits: PendingWaits = new Set();
+  private readonly counters = {
+    sent: 0,
+    received: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    fullHits: 0,
+    emptyHits: 0,
+    paddings: 0,
+    parks: 0,
+    wakeups: 0,
+    claimsRecovered: 0,
+  };
+
+  private constructor(buffer: ArrayBufferLike, byteOffset: number, layout: ResolvedLayout, spinMicros: number) {
+    this.spinMicros = spinMicros;
+    this.buffer = buffer;
+    this.byteOffset = byteOffset;
+    this.bytes = layout.bytes;
+    this.mode = layout.mode;
+    this.maxMessageBytes = layout.maxMessageBytes;
+    this.ctrl = new Int32Array(buffer, byteOffset, HEADER_WORDS);
+    this.dataByteOffset = byteOffset + HEADER_BYTES;
+    this.words = new Int32Array(buffer, this.dataByteOffset, layout.bytes >>> 2);
+    this.data = Buffer.from(buffer, this.dataByteOffset, layout.bytes);
+    this.mask = layout.bytes - 1;
+    this.multiProducer = layout.mode === 'mpsc';
+    this.tailSeen = Atomics.load(this.ctrl, W_TAIL);
+    this.headSeen = this.tailSeen;
+  }
+
+  // ---------------------------------------------------------------- producer
+
+  /**
+   * Appends one message (bytes, or a string sent as UTF-8). Returns false when the ring has no
+   * room for it right now; throws ERR_SHMKIT_RING_MESSAGE_TOO_LARGE when it could never fit.
+   */
+  send(data: Uint8Array | string): boolean {
+    const length = this.lengthOf(data);
+    if (this.trySend(data, length)) return true;
+    this.counters.fullHits++;
+    return false;
+  }
+
+  /** Like send, but waits for room: spins briefly, then parks. False when `timeoutMs` ran out. */
+  sendWait(data: Uint8Array | string, timeoutMs?: number): boolean {
+    const length = this.lengthOf(data);
+    if (this.trySend(data, length)) return true;
+    this.counters.fullHits++;
+    const deadline = deadlineAfter(timeoutMs);
+    const probe = (): ProbeState => (this.trySend(data, length) ? READY : NOT_READY);
+    const outcome = parkSync(this.ctrl, W_SPACE_WANTED, W_SPACE_BELL, probe, deadline, this.spinMicros, this.counters);
+    this.assertOpen();
+    return outcome === 'ready';
+  }
+
+  /** Like sendWait without blocking the event loop; rejects with the signal's reason on abort. */
+  async sendAsync(data: Uint8Array | string, options: MessageRingWaitOptions = {}): Promise<boolean> {
+    const length = this.lengthOf(data);
+    if (this.trySend(data, length)) return true;
+    this.counters.fullHits++;
+    const { signal, timeoutMs } = options;
+    const deadline = deadlineAfter(timeoutMs);
+    const probe = (): ProbeState => (this.trySend(data, length) ? READY : NOT_READY);
+    const outcome = await this.parkAsyncOrClosed(W_SPACE_WANTED, W_SPACE_BELL, probe, deadline, signal);
+    return outcome === 'ready';
+  }
+
+  private lengthOf(data: Uint8Array | string): number {
+    this.assertOpen();
+    let length: number;
+    if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
+    else if (data instanceof Uint8Array) length = data.byteLength;
+    else {
+      throw new MessageRingError('ERR_SHMKIT_RING_BAD_ARGUMENT', 'a message must be a Uint8Array (or Buffer) or a string');
+    }
+    if (length > this.maxMessageBytes) {
+      throw new MessageRingError(
+        'ERR_SHMKIT_RING_MESSAGE_TOO_LARGE',
+        `message of ${length} bytes does not fit: this ring carries at most ${this.maxMessageBytes} bytes per message`,
+      );
+    }
+    return length;
+  }
+
+  private trySend(data: Uint8Array | string, length: number): boolean {
+    const pos = this.multiProducer ? this.claimShared(length) : this.claimSingle(length);
+    if (pos < 0) {
+      // A padding record may have been published; a parked consumer must consume it, or the
+      // space it covers (which this producer may be about to wait for) never comes back.
+      this.wakeConsumer();
+      return false;
+    }
+    const payload = pos + RECORD_HEADER_BYTES;
+    if (typeof data === 'string') this.data.write(data, payload, length, 'utf8');
+    else this.data.set(data, payload);
+    const w = pos >>> 2;
+    if (this.multiProducer) {
+      Atomics.store(this.words, w, COMMITTED | length);
+    } else {
+      this.words[w] = COMMITTED | length;
+      this.words[w + 1] = this.pid;
+      Atomics.store(this.ctrl, W_HEAD, this.pendingHead);
+    }
+    this.counters.sent++;
+    this.counters.bytesSent += length;
+    this.wakeConsumer();
+    return true;
+  }
+
+  /** True if `need` bytes are free at `head`; re-reads the shared tail only when it looks short. */
+  private hasRoom(head: number, need: number): boolean {
+    const used = (head - this.tailSeen) | 0;
+    if (used >= 0 && this.bytes - used >= need) return true;
+    this.tailSeen = Atomics.load(this.ctrl, W_TAIL);
+    return this.bytes - ((head - this.tailSeen) | 0) >= need;
+  }
+
+  /** spsc: finds room for a record; the head is published by the caller after the copy. */
+  private claimSingle(length: number): number {
+    const ctrl = this.ctrl;
+    const size = recordBytes(length);
+    const startHead = ctrl[W_HEAD]! | 0;
+    let head = startHead;
+    for (;;) {
+      const pos = head & this.mask;
+      const contiguous = this.bytes - pos;
+      if (size <= contiguous) {
+        if (this.hasRoom(head, size)) {
+          this.pendingHead = (head + size) | 0;
+          return pos;
+        }
+        break;
+      }
+      if (!this.hasRoom(head, contiguous)) break;
+      this.writePadding(pos, contiguous);
+      head = (head + contiguous) | 0;
+    }
+    // No room for the record; still publish padding written above so the next try starts at 0.
+    if (head !== startHead) Atomics.store(ctrl, W_HEAD, head);
+    return -1;
+  }
+
+  /** mpsc: reserves a record under the claim word; the copy and commit happen outside it. */
+  private claimShared(length: number): number {
+    const ctrl = this.ctrl;
+    const size = recordBytes(length);
+    if (Atomics.compareExchange(ctrl, W_CLAIM_OWNER, 0, this.pid) !== 0) this.lockClaimSlow();
+    let head = Atomics.load(ctrl, W_HEAD);
+    let pos = -1;
+    for (;;) {
+      const at = head & this.mask;
+      const contiguous = this.bytes - at;
+      if (size <= contiguous) {
+        if (this.hasRoom(head, size)) {
+          // Uncommitted header (length + owner) first, then the head: the consumer reads records
+          // only below the head, so it never sees a stale header from an earlier lap.
+          this.words[at >>> 2] = length;
+          this.words[(at >>> 2) + 1] = this.pid;
+          Atomics.store(ctrl, W_HEAD, (head + size) | 0);
+          pos = at;
+        }
+        break;
+      }
+      if (!this.hasRoom(head, contiguous)) break;
+      this.writePadding(at, contiguous);
+      head = (head + contiguous) | 0;
+      Atomics.store(ctrl, W_HEAD, head);
+    }
+    Atomics.store(ctrl, W_CLAIM_OWNER, 0);
+    if (Atomics.load(ctrl, W_CLAIM_WANTED) !== 0 && Atomics.exchange(ctrl, W_CLAIM_WANTED, 0) !== 0) {
+      this.counters.wakeups++;
+      futexWake(ctrl, W_CLAIM_OWNER, 0x7fffffff);
+    }
+    return pos;
+  }
+
+  private writePadding(pos: number, bytes: number): void {
+    this.words[pos >>> 2] = COMMITTED | PADDING | bytes;
+    this.words[(pos >>> 2) + 1] = this.pid;
+    this.counters.paddings++;
+  }
+
+  /**
+   * The claim word is held only for a few stores, so contention normally resolves by spinning. A
+   * holder that is descheduled gets short parks; a holder that died has its claim taken over (the
+   * claim step leaves the ring consistent after each of its stores).
+   */
+  private lockClaimSlow(): void {
+    const ctrl = this.ctrl;
+    let spins = 0;
+    let observed = 0;
+    let sinceMs = 0;
+    for (;;) {
+      const owner = Atomics.load(ctrl, W_CLAIM_OWNER);
+      if (owner === 0) {
+        if (Atomics.compareExchange(ctrl, W_CLAIM_OWNER, 0, this.pid) === 0) return;
+        continue;
+      }
+      if (++spins < CLAIM_SPINS) continue;
+      const now = performance.now();
+      if (owner !== observed) {
+        observed = owner;
+        sinceMs = now;
+      } else if (now - sinceMs >= STALL_CHECK_MS && isProcessGone(owner, ticksAgo(now - sinceMs))) {
+        if (Atomics.compareExchange(ctrl, W_CLAIM_OWNER, owner, this.pid) === owner) {
+          this.counters.claimsRecovered++;
+          return;
+        }
+        continue;
+      }
+      Atomics.store(ctrl, W_CLAIM_WANTED, 1);
+      this.counters.parks++;
+      futexWait(ctrl, W_CLAIM_OWNER, owner, 2);
+    }
+  }
+
+  private wakeConsumer(): void {
+    if (Atomics.load(this.ctrl, W_DATA_WANTED) !== 0) {
+      this.counters.wakeups++;
+      wakeAll(this.ctrl, W_DATA_WANTED, W_DATA_BELL);
+    }
+  }
+
+  // ---------------------------------------------------------------- consumer
+
+  /**
+   * The next message as a zero-copy view into the ring, or undefined when none is ready. The view
+   * stays valid until the next receive* call (which releases its bytes to the producers).
+   */
+  receive(): Uint8Array | undefined {
+    this.assertOpen();
+    const pos = this.nextRecord();
+    if (pos >= 0) return this.viewOf(pos);
+    this.counters.emptyHits++;
+    return undefined;
+  }
+
+  /** The next message copied into a fresh array (its ring space is released at once). */
+  receiveCopy(): Uint8Array | undefined {
+    this.assertOpen();
+    const pos = this.nextRecord();
+    if (pos >= 0) return this.copyOf(pos);
+    this.counters.emptyHits++;
+    return undefined;
+  }
+
+  /**
+   * Copies the next message into `target` and returns its length, or -1 when none is ready.
+   * Throws (and keeps the message) if `target` is shorter than the message.
+   */
+  receiveInto(target: Uint8Array): number {
+    this.assertOpen();
+    const pos = this.nextRecord();
+    if (pos < 0) {
+      this.counters.emptyHits++;
+      return -1;
+    }
+    const length = this.heldLength;
+    if (target.byteLength < length) {
+      this.heldBytes = 0; // not consumed: the next receive returns the same message
+      throw new MessageRingError(
+        'ERR_SHMKIT_RING_BAD_ARGUMENT',
+        `target of ${target.byteLength} bytes is too small for the next message (${length} bytes)`,
+      );
+    }
+    this.data.copy(target, 0, pos + RECORD_HEADER_BYTES, pos + RECORD_HEADER_BYTES + length);
+    this.release();
+    return length;
+  }
+
+  /** Waits for the next message (zero-copy view, as receive). Undefined when `timeoutMs` ran out. */
+  receiveWait(timeoutMs?: number): Uint8Array | undefined {
+    this.assertOpen();
+    const pos = this.waitRecord(timeoutMs);
+    return pos < 0 ? undefined : this.viewOf(pos);
+  }
+
+  /** Waits without blocking the event loop; rejects with the signal's reason on abort. */
+  async receiveAsync(options: MessageRingWaitOptions = {}): Promise<Uint8Array | undefined> {
+    this.assertOpen();
+    const pos = await this.waitRecordAsync(options);
+    return pos < 0 ? undefined : this.viewOf(pos);
+  }
+
+  /**
+   * Async iteration over incoming messages, each copied (safe to keep). Ends when the ring is
+   * closed; a `signal` abort ends it with the signal's reason.
+   */
+  async *messages(options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array, void, undefined> {
+    for (;;) {
+      if (this.closed) return;
+      let pos: number;
+      try {
+        pos = await this.waitRecordAsync(options);
+      } catch (err) {
+        if (this.closed && !options.signal?.aborted) return;
+        throw err;
+      }
+      if (pos >= 0) yield this.copyOf(pos);
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    return this.messages();
+  }
+
+  private viewOf(pos: number): Uint8Array {
+    this.counters.received++;
+    this.counters.bytesReceived += this.heldLength;
+    return new Uint8Array(this.buffer, this.dataByteOffset + pos + RECORD_HEADER_BYTES, this.heldLength);
+  }
+
+  private copyOf(pos: number): Uint8Array {
+    const start = pos + RECORD_HEADER_BYTES;
+    const copy = new Uint8Array(this.heldLength);
+    this.data.copy(copy, 0, start, start + this.heldLength);
+    this.counters.received++;
+    this.counters.bytesReceived += this.heldLength;
+    this.release();
+    return copy;
+  }
+
+  private release(): void {
+    if (this.heldBytes === 0) return;
+    const tail = (this.heldTail + this.heldBytes) | 0;
+    this.heldBytes = 0;
+    this.publishTail(tail);
+  }
+
+  private publishTail(tail: number): void {
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, W_TAIL, tail);
+    if (Atomics.load(ctrl, W_SPACE_WANTED) !== 0) {
+      this.counters.wakeups++;
+      wakeAll(ctrl, W_SPACE_WANTED, W_SPACE_BELL);
+    }
+  }
+
+  /**
+   * Releases the previously handed-out record, then finds the next committed one. Returns its
+   * position in the data area, NONE when the ring is empty, or PENDING when the next record is
+   * claimed but not committed yet (mpsc).
+   */
+  private nextRecord(): number {
+    this.release();
+    const ctrl = this.ctrl;
+    let tail = ctrl[W_TAIL]! | 0;
+    for (;;) {
+      if (((this.headSeen - tail) | 0) <= 0) {
+        this.headSeen = Atomics.load(ctrl, W_HEAD);
+        if (((this.headSeen - tail) | 0) <= 0) return NONE;
+      }
+      const pos = tail & this.mask;
+      const word = this.multiProducer ? Atomics.load(this.words, pos >>> 2) : this.words[pos >>> 2]!;
+      if ((word & COMMITTED) === 0) {
+        if (this.skipIfAbandoned(tail, pos, word)) {
+          tail = ctrl[W_TAIL]! | 0;
+          continue;
+        }
+        return PENDING;
+      }
+      this.stallActive = false;
+      if ((word & PADDING) !== 0) {
+        tail = (tail + (word & LENGTH_MASK)) | 0;
+        this.publishTail(tail);
+        continue;
+      }
+      this.heldLength = word & LENGTH_MASK;
+      this.heldBytes = recordBytes(this.heldLength);
+      this.heldTail = tail;
+      return pos;
+    }
+  }
+
+  /**
+   * An uncommitted record is normal for a moment (its producer is copying). When it stays so,
+   * check its producer; if that process is gone, the record is skipped unseen and counted.
+   */
+  private skipIfAbandoned(tail: number, pos: number, word: number): boolean {
+    const now = performance.now();
+    if (!this.stallActive || this.stallTail !== tail) {
+      this.stallActive = true;
+      this.stallTail = tail;
+      this.stallSinceMs = now;
+      this.stallCheckedMs = now;
+      return false;
+    }
+    if (now - this.stallCheckedMs < STALL_CHECK_MS) return false;
+    this.stallCheckedMs = now;
+    const owner = this.words[(pos >>> 2) + 1]!;
+    if (!isProcessGone(owner, ticksAgo(now - this.stallSinceMs))) return false;
+    this.stallActive = false;
+    Atomics.add(this.ctrl, W_RECOVERED, 1);
+    this.publishTail((tail + recordBytes(word & LENGTH_MASK)) | 0);
+    return true;
+  }
+
+  /** Waits for a committed record; returns its position or NONE when the deadline passed. */
+  private waitRecord(timeoutMs: number | undefined): number {
+    let pos = this.nextRecord();
+    if (pos >= 0) return pos;
+    this.counters.emptyHits++;
+    const deadline = deadlineAfter(timeoutMs);
+    const probe = (): ProbeState => {
+      pos = this.nextRecord();
+      return pos >= 0 ? READY : pos === PENDING ? STUCK : NOT_READY;
+    };
+    for (;;) {
+      const outcome = parkSync(this.ctrl, W_DATA_WANTED, W_DATA_BELL, probe, deadline, this.spinMicros, this.counters);
+      this.assertOpen();
+      if (outcome === 'ready') return pos;
+      if (outcome === 'timed-out') return NONE;
+      // 'poll': a pending record's producer is checked by the next probe.
+    }
+  }
+
+  private async waitRecordAsync(options: MessageRingWaitOptions): Promise<number> {
+    let pos = this.nextRecord();
+    if (pos >= 0) return pos;
+    this.counters.emptyHits++;
+    const { signal, timeoutMs } = options;
+    const deadline = deadlineAfter(timeoutMs);
+    const probe = (): ProbeState => {
+      pos = this.nextRecord();
+      return pos >= 0 ? READY : pos === PENDING ? STUCK : NOT_READY;
+    };
+    for (;;) {
+      const outcome = await this.parkAsyncOrClosed(W_DATA_WANTED, W_DATA_BELL, probe, deadline, signal);
+      if (outcome === 'ready') return pos;
+      if (outcome === 'timed-out') return NONE;
+    }
+  }
+
+  /** parkAsync, with the ring's own error when close() cancelled the wait. */
+  private async parkAsyncOrClosed(
+    wantedWord: number,
+    eventWord: number,
+    probe: () => ProbeState,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ParkOutcome> {
+    this.assertOpen();
+    try {
+      return await parkAsync(this.ctrl, wantedWord, eventWord, probe, deadline, signal, this.pendingWaits, this.counters);
+    } catch (err) {
+      if (this.closed && !signal?.aborted) {
+        throw new MessageRingError('ERR_SHMKIT_RING_CLOSED', 'the MessageRing was closed while waiting');
+      }
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- queries and lifecycle
+
+  /** Bytes currently taken by records and padding (claimed ones included). */
+  get usedBytes(): number {
+    return (Atomics.load(this.ctrl, W_HEAD) - Atomics.load(this.ctrl, W_TAIL)) | 0;
+  }
+
+  get freeBytes(): number {
+    return this.bytes - this.usedBytes;
+  }
+
+  isEmpty(): boolean {
+    return this.usedBytes === 0;
+  }
+
+  stats(): MessageRingStats {
+    return { ...this.counters, recovered: Atomics.load(this.ctrl, W_RECOVERED) };
+  }
+
+  /**
+   * Drops every queued message. Only while no other process uses the ring (as DPDK's reset):
+   * a concurrent send or receive may be lost or see a half-reset ring.
+   */
+  reset(): void {
+    this.assertOpen();
+    const ctrl = this.ctrl;
+    this.heldBytes = 0;
+    this.stallActive = false;
+    const head = Atomics.load(ctrl, W_HEAD);
+    Atomics.store(ctrl, W_CLAIM_OWNER, 0);
+    Atomics.store(ctrl, W_TAIL, head);
+    this.tailSeen = head;
+    this.headSeen = head;
+    Atomics.add(ctrl, W_SPACE_BELL, 1);
+    futexWake(ctrl, W_SPACE_BELL, 0x7fffffff);
+  }
+
+  /**
+   * Stops using the ring from this object: releases a held message, cancels pending async waits
+   * (they reject with ERR_SHMKIT_RING_CLOSED; iterators just end). The memory stays the caller's.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.release();
+    this.closed = true;
+    for (const wait of this.pendingWaits) wait.cancel();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MessageRingError('ERR_SHMKIT_RING_CLOSED', 'this MessageRing has been closed');
+  }
+}
+
+function checkSpin(spinMicros: number | undefined): number {
+  if (spinMicros === undefined) return DEFAULT_SPIN_MICROS;
+  if (typeof spinMicros !== 'number' || !(spinMicros >= 0)) {
+    throw new MessageRingError('ERR_SHMKIT_RING_BAD_OPTIONS', `spinMicros must be a non-negative number, got ${String(spinMicros)}`);
+  }
+  return spinMicros;
+}
+
+/** Boot-tick timestamp of a moment `elapsedMs` ago, for pid-reuse detection. */
+function ticksAgo(elapsedMs: number): number {
+  return bootTicksNow() - Math.ceil(elapsedMs / 10);
+}

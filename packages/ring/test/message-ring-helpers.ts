@@ -1,0 +1,141 @@
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, ftruncateSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
+import { spawnTs, uniqueName } from '@shmkit/testkit';
+
+/** A /dev/shm file of `size` bytes mapped MAP_SHARED; children map the same path on their own. */
+export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
+  const path = join('/dev/shm', uniqueName('shmkit-msgring'));
+  const fd = openSync(path, 'wx+', 0o600);
+  ftruncateSync(fd, size);
+  const buffer = mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
+  closeSync(fd);
+  return {
+    path,
+    buffer,
+    [Symbol.dispose]() {
+      munmap(buffer);
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+/** Maps an existing shared file (what a child process does). */
+export function mapExisting(path: string, size: number): ArrayBuffer {
+  const fd = openSync(path, 'r+');
+  try {
+    return mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export const childScript = join(import.meta.dirname, 'message-ring-child.ts');
+
+export function spawnChild(args: string[]): ChildProcess {
+  return spawnTs(childScript, args);
+}
+
+/** Collects stdout lines from the start; resolves lines matching a pattern in turn. */
+export function lines(proc: ChildProcess): {
+  next(match: RegExp, timeoutMs?: number): Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+} {
+  const seen: string[] = [];
+  let partial = '';
+  let stderr = '';
+  let wake: (() => void) | undefined;
+  let ended = false;
+  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    seen.push(...parts);
+    wake?.();
+  });
+  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    proc.once('close', (code, signal) => {
+      ended = true;
+      wake?.();
+      resolve({ code, signal, stderr });
+    });
+  });
+  let cursor = 0;
+  return {
+    exit,
+    async next(match, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (cursor < seen.length) {
+          const line = seen[cursor++]!;
+          if (match.test(line)) return line;
+        }
+        if (ended) throw new Error(`child ended before printing ${match}; stderr: ${stderr}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no line matching ${match} within ${timeoutMs} ms; stderr: ${stderr}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    },
+  };
+}
+
+/** Deterministic message content: (producer, sequence) repeated, so any torn byte shows. */
+export function fillMessage(target: Uint8Array, producer: number, seq: number): void {
+  const length = target.byteLength;
+  for (let i = 0; i < length; i++) target[i] = (producer * 31 + seq * 7 + i) & 0xff;
+}
+
+/** Size of message `seq` of producer `producer` for the random-size tests (0 ..= max). */
+export function messageLength(producer: number, seq: number, max: number): number {
+  // xorshift-style hash: reproducible on both sides without sending the length separately.
+  let x = (producer + 1) * 0x9e3779b1 + seq * 0x85ebca6b;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x2c1b3c6d);
+  x ^= x >>> 12;
+  x = Math.imul(x, 0x297a2d39);
+  x ^= x >>> 15;
+  const r = (x >>> 0) % 100;
+  // Mostly small, some large, a few exactly at the edges.
+  if (r < 3) return 0;
+  if (r < 6) return max;
+  if (r < 70) return (x >>> 8) % 64;
+  return (x >>> 8) % (max + 1);
+}
+
+/**
+ * Checks a received message of the numbered-stream tests: 8-byte prefix (producer u32, seq u32),
+ * then the fillMessage pattern. Returns [producer, seq] or throws describing the damage.
+ */
+export function checkNumbered(msg: Uint8Array): [number, number] {
+  if (msg.byteLength < 8) throw new Error(`message of ${msg.byteLength} bytes is too short`);
+  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  const producer = view.getUint32(0, true);
+  const seq = view.getUint32(4, true);
+  for (let i = 8; i < msg.byteLength; i++) {
+    if (msg[i] !== ((producer * 31 + seq * 7 + i) & 0xff)) {
+      throw new Error(`message ${producer}/${seq} (${msg.byteLength} bytes) damaged at byte ${i}`);
+    }
+  }
+  return [producer, seq];
+}
+
+export function numbered(target: Uint8Array, producer: number, seq: number): Uint8Array {
+  fillMessage(target, producer, seq);
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  view.setUint32(0, producer, true);
+  view.setUint32(4, seq, true);
+  return target;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
