@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
@@ -67,4 +68,25 @@ describe('file naming (with_suffix rule)', () => {
     }
   });
   if (!python) it.skip(SKIP_REASON, () => {});
+});
+
+describe('default directories', () => {
+  it('are ./.mmap and ./.fasteners of the working directory at construction; a later chdir moves only new handles', async () => {
+    const { DataStructMmapReader, DemoMmapStructure } = await import('../src/index.js');
+    using a = makeTmpDir();
+    using b = makeTmpDir();
+    const before = process.cwd();
+    try {
+      process.chdir(a.path);
+      using first = new DataStructMmapReader(DemoMmapStructure);
+      process.chdir(b.path);
+      using second = new DataStructMmapReader(DemoMmapStructure);
+      const real = (p: string) => realpathSync(p);
+      expect(first.mmapFilePath).toBe(join(real(a.path), '.mmap', 'DemoMmapStructure_.mmap'));
+      expect(first.fastenerFilePath).toBe(join(real(a.path), '.fasteners', 'DemoMmapStructure_.lockfile'));
+      expect(second.mmapFilePath).toBe(join(real(b.path), '.mmap', 'DemoMmapStructure_.mmap'));
+    } finally {
+      process.chdir(before);
+    }
+  });
 });
