@@ -1,17 +1,15 @@
 /**
  * The one place that decides which native code maps files.
  *
- * - `@shmkit/sys` (shmkit's own addon, a regular dependency): `munmap` detaches the ArrayBuffer
- *   and unmaps before it returns. Preferred: it is what npm users get, and it keeps the managers'
- *   limits true at the operating-system level at every instant.
- * - `mmap-io` (an optional dependency; inside this repository it is patched for Node 20, 64-bit
- *   sizes and offsets, and an explicit `unmap`). Its `unmap` detaches the Buffer's ArrayBuffer at
- *   once (every view becomes empty), but Node frees the backing store, and so calls `munmap`, in a
- *   callback on the next turn of the event loop. A synchronous loop that keeps remapping windows
- *   therefore piles up mappings until it yields; past UNMAP_BACKLOG_LIMIT waiting unmaps `map()`
- *   throws ERR_SHMKIT_REGION_UNMAP_BACKLOG instead of running the process out of mappings.
- *   Used when @shmkit/sys cannot be loaded, or when forced.
+ * - `mmap-io` 1.1.7 (an optional dependency), as patched in this repository: C++17 for Node 20,
+ *   64-bit sizes and offsets, and an `unmap()` that detaches the Buffer's ArrayBuffer (every view
+ *   becomes empty) and munmaps before it returns; the patched build says so with
+ *   `UNMAP_IMMEDIATE`. Preferred when it loads.
+ * - `@shmkit/sys` (shmkit's own addon, a regular dependency): `munmap` detaches the ArrayBuffer and
+ *   unmaps before it returns. The published mmap-io neither compiles on Node 20 nor has an
+ *   explicit unmap, so this is what npm users of the packed package get.
  *
+ * Both unmap at once, so the managers' limits hold at the operating-system level at every instant.
  * `SHMKIT_REGION_BACKEND=mmap-io|sys` forces one backend (no fallback), for tests.
  */
 import { createRequire } from 'node:module';
@@ -78,7 +76,8 @@ function rethrowNative(syscall: string, err: unknown): never {
 
 interface MmapIoModule {
   map(size: number, protection: number, flags: number, fd: number, offset?: number): Buffer;
-  unmap?(buffer: Buffer): void;
+  unmap?(buffer: Buffer): boolean;
+  UNMAP_IMMEDIATE?: number;
   sync(buffer: Buffer, offset: number, size: number, blocking: boolean, invalidate: boolean): void;
   advise(buffer: Buffer, offset: number, length: number, advice: number): void;
   PAGESIZE: number;
@@ -105,18 +104,8 @@ interface SysModule {
   madvise(buffer: ArrayBuffer, offset: number, length: number, advice: number): void;
 }
 
-/** Unmaps mmap-io may have waiting before map() refuses (vm.max_map_count is 65530 by default). */
-export const UNMAP_BACKLOG_LIMIT = 8192;
-
 function fromMmapIo(m: MmapIoModule): MappingBackend {
   const unmap = m.unmap!;
-  // Unmaps requested since the event loop last turned: their munmap has not run yet.
-  let waiting = 0;
-  let draining = false;
-  const drained = () => {
-    waiting = 0;
-    draining = false;
-  };
   const advice: Record<Advice, number> = {
     normal: m.MADV_NORMAL,
     random: m.MADV_RANDOM,
@@ -127,14 +116,8 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
   return {
     name: 'mmap-io',
     pageSize: m.PAGESIZE,
-    unmapsImmediately: false,
+    unmapsImmediately: true,
     map(fd, offset, length, writable) {
-      if (waiting >= UNMAP_BACKLOG_LIMIT) {
-        throw new RegionError(
-          'ERR_SHMKIT_REGION_UNMAP_BACKLOG',
-          `${waiting} released mappings are waiting for the event loop to turn (mmap-io unmaps in a callback); yield (await) between bursts of remapping, or use the sys backend`,
-        );
-      }
       try {
         return writable
           ? m.map(length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset)
@@ -145,11 +128,6 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
     },
     unmap(buffer) {
       unmap(buffer);
-      waiting += 1;
-      if (!draining) {
-        draining = true;
-        setImmediate(drained).unref();
-      }
     },
     sync(buffer, offset, length, wait) {
       try {
@@ -215,7 +193,9 @@ function fromSys(s: SysModule): MappingBackend {
 function loadMmapIo(): MappingBackend | string {
   try {
     const m = createRequire(import.meta.url)('mmap-io') as MmapIoModule;
-    if (typeof m.unmap !== 'function') return 'mmap-io has no unmap() (the published build; shmkit patches it)';
+    if (typeof m.unmap !== 'function' || m.UNMAP_IMMEDIATE !== 1) {
+      return 'mmap-io is the published build (no immediate unmap(); shmkit patches it)';
+    }
     return fromMmapIo(m);
   } catch (err) {
     return `mmap-io could not be loaded: ${(err as Error).message.split('\n')[0]}`;
@@ -261,9 +241,9 @@ async function selectBackend(): Promise<MappingBackend> {
     const b = await loadSys();
     return typeof b === 'string' ? unavailable([b]) : b;
   }
-  const first = await loadSys();
+  const first = loadMmapIo();
   if (typeof first !== 'string') return first;
-  const second = loadMmapIo();
+  const second = await loadSys();
   return typeof second === 'string' ? unavailable([first, second]) : second;
 }
 

@@ -22,8 +22,7 @@ export type RegionErrorCode =
   | 'ERR_SHMKIT_REGION_TOO_MANY_HANDLES'
   | 'ERR_SHMKIT_REGION_TOO_LARGE'
   | 'ERR_SHMKIT_REGION_MANAGER_CLOSED'
-  | 'ERR_SHMKIT_REGION_BACKEND_UNAVAILABLE'
-  | 'ERR_SHMKIT_REGION_UNMAP_BACKLOG';
+  | 'ERR_SHMKIT_REGION_BACKEND_UNAVAILABLE';
 
 export interface RegionErrorDetails {
   /** The file the operation was about, when there is one. */

@@ -244,8 +244,8 @@ export class MapRegion {
   }
 
   /**
-   * Unmaps now. Every Buffer handed out becomes empty at once (with the sys backend the mapping is
-   * gone when this returns; with mmap-io, on the next turn of the event loop). Idempotent.
+   * Unmaps now. Every Buffer handed out becomes empty at once and the mapping is gone when this
+   * returns (both backends). Idempotent.
    */
   release(): void {
     if (this.#released) return;
