@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest ArrayBuffer Node 20 can create (buffer.constants.MAX_LENGTH). */
+#define SHMKIT_MAX_ARRAYBUFFER ((uint64_t)1 << 32)
+
 /* Returns NULL from the enclosing napi callback when a napi call failed (an exception is pending). */
 #define NAPI_TRY(env, call)                                                  \
   do {                                                                       \

@@ -72,6 +72,12 @@ static void mapping_finalize(napi_env env, void *data, void *hint) {
 
 napi_value shmkit_mapping_wrap(napi_env env, void *addr, size_t length, size_t map_length, shmkit_map_kind kind,
                                const char *what) {
+  /* Checked before creation: when V8 refuses the size it frees the backing store, which would
+     run our finaliser and release the mapping behind our back. */
+  if ((uint64_t)length > SHMKIT_MAX_ARRAYBUFFER) {
+    release_memory(addr, map_length, kind);
+    return shmkit_throw_range(env, "the mapping is too large for an ArrayBuffer (Node 20 allows up to 4 GiB)");
+  }
   mapping *m = calloc(1, sizeof *m);
   if (m == NULL) {
     release_memory(addr, map_length, kind);

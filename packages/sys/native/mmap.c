@@ -18,6 +18,9 @@ napi_value shmkit_mmap(napi_env env, napi_callback_info info) {
     return NULL;
   if (offset < 0) return shmkit_throw_range(env, "offset must not be negative");
   if (length <= 0) return shmkit_throw_range(env, "length must be positive");
+  if ((uint64_t)length > SHMKIT_MAX_ARRAYBUFFER) {
+    return shmkit_throw_range(env, "length is too large for one ArrayBuffer (Node 20 allows up to 4 GiB); map a window");
+  }
   void *addr = mmap(NULL, (size_t)length, prot, flags, fd, (off_t)offset);
   if (addr == MAP_FAILED) return shmkit_throw_sys(env, "mmap", errno);
   return shmkit_mapping_wrap(env, addr, (size_t)length, (size_t)length, SHMKIT_MAP_MMAP, "mmap");

@@ -36,6 +36,14 @@ describe('mmap', () => {
     expect(munmap(buffer)).toBe(true);
   });
 
+  it('refuses one mapping larger than an ArrayBuffer can be, without mapping anything', () => {
+    using file = sharedFile(5 * 2 ** 30 + PAGE_SIZE);
+    expect(() => mmap(file.fd, 0, 5 * 2 ** 30, PROT_READ, MAP_SHARED)).toThrow(RangeError);
+    const whole = mmap(file.fd, 0, 2 ** 32, PROT_READ, MAP_SHARED);
+    expect(whole.byteLength).toBe(2 ** 32);
+    expect(munmap(whole)).toBe(true);
+  });
+
   it('munmap detaches: every view becomes empty, and a second munmap returns false', () => {
     using file = sharedFile(PAGE_SIZE);
     const buffer = mmap(file.fd, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
