@@ -33,19 +33,33 @@ function checkStats(path: string, st: Stats, structSize: number): void {
   }
 }
 
+/** One mapping of the data file, shared by the scopes that use it. */
+export interface MappedFile {
+  readonly bytes: Buffer;
+}
+
+interface Generation extends MappedFile {
+  fd: number;
+  region: MapRegion;
+  /** Scopes using this mapping right now. */
+  users: number;
+  /** Replaced by a newer mapping (or closed): unmapped as soon as its last user is done. */
+  retired: boolean;
+}
+
 /**
- * The data file of one handle, opened once and mapped once for as long as it stays the same file:
+ * The data file of a struct, opened once and mapped once for as long as it stays the same file:
  * lock cycles then cost no open/mmap/munmap/close. Before each lock, `probe()` checks the file:
  * one fstat of the open descriptor while it is still linked under its name and big enough (a file
- * deleted or replaced by a rename has no link left), otherwise an lstat of the path, and the new
- * file is mapped by `bytes()` once the lock is held.
+ * deleted or replaced by a rename has no link left), otherwise an lstat of the path. `enter()`,
+ * with the lock held, hands out the current mapping, or maps the new file; a mapping that is
+ * replaced stays valid until the scopes still using it have ended.
  */
 export class DataFileMapping {
   readonly #path: string;
   readonly #size: number;
   readonly #writable: boolean;
-  #fd = -1;
-  #region: MapRegion | null = null;
+  #current: Generation | null = null;
 
   constructor(path: string, size: number, writable: boolean) {
     this.#path = path;
@@ -59,17 +73,51 @@ export class DataFileMapping {
    * too small file.
    */
   probe(): Stats | null {
-    if (this.#region) {
-      const st = fstatSync(this.#fd);
+    const current = this.#current;
+    if (current) {
+      const st = fstatSync(current.fd);
       if (st.nlink > 0 && st.size >= this.#size) return null;
     }
     return probeDataFile(this.#path, this.#size);
   }
 
-  /** The mapped struct bytes; `probed` is what probe() returned (call it with the lock held). */
-  bytes(probed: Stats | null): Buffer {
-    if (probed === null && this.#region) return this.#region.buffer();
-    this.release();
+  /** The mapping for a scope (call with the lock held; `probed` is what probe() returned). Pair with leave(). */
+  enter(probed: Stats | null): MappedFile {
+    let current = this.#current;
+    if (probed !== null || !current) {
+      const next = this.#map();
+      if (current) this.#retire(current);
+      this.#current = current = next;
+    }
+    current.users += 1;
+    return current;
+  }
+
+  /** Ends a scope's use of a mapping returned by enter(). */
+  leave(mapped: MappedFile): void {
+    const gen = mapped as Generation;
+    gen.users -= 1;
+    if (gen.retired && gen.users === 0) unmap(gen);
+  }
+
+  /** A second, separate mapping of the same file, for live views that must die with a scope. */
+  mapSeparately(mapped: MappedFile): MapRegion {
+    return new MapRegion((mapped as Generation).fd, 0, this.#size, { writable: this.#writable });
+  }
+
+  /** Unmaps the file (at once, or when the last scope using it ends). */
+  close(): void {
+    const current = this.#current;
+    this.#current = null;
+    if (current) this.#retire(current);
+  }
+
+  #retire(gen: Generation): void {
+    gen.retired = true;
+    if (gen.users === 0) unmap(gen);
+  }
+
+  #map(): Generation {
     const flags = (this.#writable ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NOFOLLOW;
     let fd: number;
     try {
@@ -91,9 +139,7 @@ export class DataFileMapping {
         region.release();
         checkStats(this.#path, fstatSync(fd), this.#size);
       }
-      this.#region = region;
-      this.#fd = fd;
-      return region.buffer();
+      return { fd, region, bytes: region.buffer(), users: 0, retired: false };
     } catch (err) {
       closeSync(fd);
       if ((err as { code?: unknown }).code === 'ERR_SHMKIT_REGION_EMPTY_FILE') {
@@ -102,22 +148,12 @@ export class DataFileMapping {
       throw err;
     }
   }
+}
 
-  /** A second, separate mapping of the same file, for live views that must die with a scope. */
-  mapSeparately(): MapRegion {
-    if (this.#fd < 0) throw new Error('internal: mapSeparately before bytes()');
-    return new MapRegion(this.#fd, 0, this.#size, { writable: this.#writable });
-  }
-
-  release(): void {
-    const region = this.#region;
-    const fd = this.#fd;
-    this.#region = null;
-    this.#fd = -1;
-    try {
-      region?.release();
-    } finally {
-      if (fd >= 0) closeSync(fd);
-    }
+function unmap(gen: Generation): void {
+  try {
+    gen.region.release();
+  } finally {
+    closeSync(gen.fd);
   }
 }

@@ -1,8 +1,8 @@
 import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Guard, RecordLock } from '@shmkit/lock';
+import type { Guard, RecordLock } from '@shmkit/lock';
 import { type ChangesOptions, type Snapshot, watchChanges } from './changes.js';
-import { DataFileMapping } from './data-file.js';
+import type { DataFileMapping, MappedFile } from './data-file.js';
 import { describeStruct } from './describe.js';
 import { IpmmapError } from './errors.js';
 import { checkHeaderFirst, HEADER_CODE, TIME_STAMP_OFFSET } from './header.js';
@@ -17,6 +17,7 @@ import {
   runEnclosed,
 } from './nesting.js';
 import { resolveStruct, structNameOf } from './registry.js';
+import { acquireDataFile, acquireLockFile, releaseDataFile, releaseLockFile } from './shared-files.js';
 import { ReadScope, type ScopeCore } from './scope.js';
 import type { AnyStructType } from '@shmkit/struct';
 
@@ -52,8 +53,9 @@ function dirOption(value: string | URL | undefined, fallback: string): string {
  * happens in a scope that holds the shared (read) lock: `using s = reader.open()` or
  * `await reader.use(s => ...)`.
  *
- * The handle keeps the lock file open and the data file mapped between scopes (a lock cycle then
- * costs two fcntl calls and two stats); `close()` or `[Symbol.dispose]` gives them back.
+ * The lock file stays open and the data file mapped between scopes, shared by the handles of this
+ * process that name the same file (a lock cycle then costs two fcntl calls and one fstat);
+ * `close()` or `[Symbol.dispose]` lets go of them.
  */
 export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   /** The struct type in use. */
@@ -78,7 +80,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   }
   readonly #checkHeader: boolean;
   readonly #keys: KeyIndex;
-  readonly #mapping: DataFileMapping;
+  #mapping: DataFileMapping | null = null;
   #lock: RecordLock | null = null;
   #view: { bytes: Buffer; view: unknown } | null = null;
   #scope: ReadScope<T> | null = null;
@@ -110,7 +112,6 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
     this.fastenerDir = paths.fastenerDir;
     this.#checkHeader = options.checkHeader ?? true;
     this.#keys = keyIndexOf(type, name);
-    this.#mapping = new DataFileMapping(this.mmapFilePath, type.size, this.editableMapping());
   }
 
   /** @internal Whether the data file is mapped read-write (editors and managers). */
@@ -135,8 +136,14 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
    */
   protected recordLock(): RecordLock {
     this.#live();
-    if (!this.#lock) this.#lock = new RecordLock(this.fastenerFilePath);
+    if (!this.#lock) this.#lock = acquireLockFile(this.fastenerFilePath);
     return this.#lock;
+  }
+
+  /** The data file's mapping, shared with the other handles of this process on the same file. */
+  #dataFile(): DataFileMapping {
+    if (!this.#mapping) this.#mapping = acquireDataFile(this.mmapFilePath, this.structType.size, this.editableMapping());
+    return this.#mapping;
   }
 
   /**
@@ -148,7 +155,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   open(options: OpenOptions = {}): ReadScope<T> {
     this.#live();
     checkSyncOpen(this.fastenerFilePath, this.lockMode, this.#scope !== null || this.#busy !== null);
-    const st = this.#mapping.probe();
+    const st = this.#dataFile().probe();
     const lock = this.recordLock();
     const guard = this.lockMode === 'write' ? lock.writeLock(options) : lock.readLock(options);
     return this.#enter(st, guard);
@@ -158,7 +165,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   tryOpen(): ReadScope<T> | null {
     this.#live();
     checkSyncOpen(this.fastenerFilePath, this.lockMode, this.#scope !== null || this.#busy !== null);
-    const st = this.#mapping.probe();
+    const st = this.#dataFile().probe();
     const lock = this.recordLock();
     const guard = this.lockMode === 'write' ? lock.tryWriteLock() : lock.tryReadLock();
     return guard ? this.#enter(st, guard) : null;
@@ -179,7 +186,7 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
       done = resolve;
     });
     try {
-      const st = this.#mapping.probe();
+      const st = this.#dataFile().probe();
       const lock = this.recordLock();
       const guard = await (this.lockMode === 'write' ? lock.writeLockAsync(options) : lock.readLockAsync(options));
       const scope = this.#enter(st, guard);
@@ -195,16 +202,25 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
   }
 
   #enter(st: ReturnType<DataFileMapping['probe']>, guard: Guard): ReadScope<T> {
-    let bytes: Buffer;
+    let mapping: DataFileMapping;
+    let mapped: MappedFile;
     try {
       this.#live();
-      bytes = this.#mapping.bytes(st);
-      if (this.#checkHeader) this.#verifyHeader(bytes);
+      mapping = this.#dataFile();
+      mapped = mapping.enter(st);
     } catch (err) {
       guard.release();
       throw err;
     }
-    if (this.#view?.bytes !== bytes) this.#view = { bytes, view: this.structType.view(bytes, 0) };
+    const bytes = mapped.bytes;
+    try {
+      if (this.#checkHeader) this.#verifyHeader(bytes);
+      if (this.#view?.bytes !== bytes) this.#view = { bytes, view: this.structType.view(bytes, 0) };
+    } catch (err) {
+      mapping.leave(mapped);
+      guard.release();
+      throw err;
+    }
     const lockPath = this.fastenerFilePath;
     const mode = this.lockMode;
     noteAcquired(lockPath, mode);
@@ -215,11 +231,15 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
       bytes,
       view: this.#view.view,
       keys: this.#keys,
-      mapSeparately: () => this.#mapping.mapSeparately(),
+      mapSeparately: () => mapping.mapSeparately(mapped),
       end: () => {
         this.#scope = null;
         noteReleased(lockPath, mode);
-        guard.release();
+        try {
+          mapping.leave(mapped);
+        } finally {
+          guard.release();
+        }
       },
     };
     const scope = this.makeScope(core);
@@ -255,7 +275,11 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
     return describeStruct(this.structType, this.structName);
   }
 
-  /** Ends an open scope, unmaps the data file and closes the lock file. Idempotent. */
+  /**
+   * Ends an open scope and lets go of the data file's mapping and the lock file. They are shared
+   * with other handles of this process on the same file, and closed 250 ms after the last one
+   * lets go (so that building a handle per operation stays cheap). Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -263,12 +287,10 @@ export class DataStructMmapReader<T extends AnyStructType = AnyStructType> {
       this.#scope?.close();
     } finally {
       this.#view = null;
-      try {
-        this.#mapping.release();
-      } finally {
-        this.#lock?.close();
-        this.#lock = null;
-      }
+      if (this.#mapping) releaseDataFile(this.mmapFilePath, this.structType.size, this.editableMapping());
+      if (this.#lock) releaseLockFile(this.fastenerFilePath);
+      this.#mapping = null;
+      this.#lock = null;
     }
   }
 
