@@ -23,6 +23,10 @@ const decode = (v: number): [number, number] =>
 const mix = (id: number, seq: number, k: number) => (Math.imul(id + 1, 0x9e3779b1) ^ Math.imul(seq, 0x85ebca6b) ^ k) >>> 0;
 
 function fillBytes(element: Uint32Array, id: number, seq: number): void {
+  if (words === 1) {
+    element[0] = encode(id, seq);
+    return;
+  }
   element[0] = id;
   element[1] = seq;
   for (let k = 2; k < words; k++) element[k] = mix(id, seq, k);
@@ -135,8 +139,7 @@ async function consume(): Promise<unknown> {
         ring.waitNotEmpty(20);
         continue;
       }
-      const id = element[0]!;
-      const seq = element[1]!;
+      const [id, seq] = words === 1 ? decode(element[0]!) : [element[0]!, element[1]!];
       let ok = true;
       for (let k = 2; k < words; k++) if (element[k] !== mix(id, seq, k)) ok = false;
       if (!ok) contentErrors++;
