@@ -3,9 +3,18 @@
 //   produce-numbered <path> <size> <producer> <count> <maxLen> [wait|async]
 //   consume-numbered <path> <size> <producers> <count>   checks order per producer, prints a summary
 //   flood <path> <size> <producer> <len>                 sends numbered messages of `len` bytes forever
+//   flood-big <path> <size> <producer> <len>             stamped big messages (the copy dominates)
 //   async-exit <path> <size>                             waits with abort/close, then must exit by itself
 import { MessageRing } from '../src/message-ring.js';
-import { checkNumbered, fillMessage, mapExisting, messageLength, numbered } from './message-ring-helpers.js';
+import {
+  checkNumbered,
+  fillMessage,
+  mapExisting,
+  messageLength,
+  numbered,
+  bigBodies,
+  stampBig,
+} from './message-ring-helpers.js';
 
 const [role, path, sizeText, ...rest] = process.argv.slice(2);
 const size = Number(sizeText);
@@ -66,6 +75,15 @@ async function main(): Promise<void> {
       for (let seq = 0; ; seq++) {
         if (!ring.sendWait(numbered(scratch, producer, seq), 20_000)) throw new Error('flood stalled');
         if (seq === 3) console.log('sent-some');
+      }
+    }
+    case 'flood-big': {
+      const producer = Number(rest[0]);
+      const bodies = bigBodies(Number(rest[1]));
+      console.log('flooding');
+      for (let seq = 0; ; seq++) {
+        if (!ring.sendWait(stampBig(bodies, producer, seq), 20_000)) throw new Error('flood stalled');
+        if (seq === 0) console.log('sent-some');
       }
     }
     case 'async-exit': {

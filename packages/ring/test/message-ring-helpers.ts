@@ -139,3 +139,51 @@ export function numbered(target: Uint8Array, producer: number, seq: number): Uin
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Large messages for the kill tests: four prebuilt bodies (so a producer spends its time inside
+ * the copy, not preparing data) stamped with (producer, seq) at the start, the middle and the end.
+ */
+export const BIG_BODIES = 4;
+
+export function bigBodies(length: number): Uint8Array[] {
+  return Array.from({ length: BIG_BODIES }, (_, k) => {
+    const body = new Uint8Array(length);
+    fillMessage(body, 100 + k, k);
+    return body;
+  });
+}
+
+function stampOffsets(length: number): number[] {
+  return [0, (length >>> 1) & ~7, length - 8];
+}
+
+export function stampBig(bodies: Uint8Array[], producer: number, seq: number): Uint8Array {
+  const body = bodies[seq % BIG_BODIES]!;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (const at of stampOffsets(body.byteLength)) {
+    view.setUint32(at, producer, true);
+    view.setUint32(at + 4, seq, true);
+  }
+  return body;
+}
+
+/** Verifies a big message completely (memcmp speed); returns [producer, seq] or throws. */
+export function checkBig(msg: Uint8Array, pristine: Uint8Array[]): [number, number] {
+  const length = pristine[0]!.byteLength;
+  if (msg.byteLength !== length) throw new Error(`big message of ${msg.byteLength} bytes, expected ${length}`);
+  const bytes = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
+  const producer = bytes.readUInt32LE(0);
+  const seq = bytes.readUInt32LE(4);
+  const stamps = stampOffsets(length);
+  const body = Buffer.from(pristine[seq % BIG_BODIES]!.buffer);
+  let from = 0;
+  for (const at of stamps) {
+    if (bytes.readUInt32LE(at) !== producer || bytes.readUInt32LE(at + 4) !== seq) {
+      throw new Error(`big message ${producer}/${seq} is torn: stamp at ${at} differs`);
+    }
+    if (bytes.compare(body, from, at, from, at) !== 0) throw new Error(`big message ${producer}/${seq} is torn before ${at}`);
+    from = at + 8;
+  }
+  return [producer, seq];
+}
