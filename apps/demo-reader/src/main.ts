@@ -5,6 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DataStructMmapReader, DemoMmapStructure, IpmmapError } from '@shmkit/ipmmap';
 
+// Started as a package script (`pnpm --filter ... start`), the process begins in the app's own
+// directory; the default ./.mmap should be the one of the directory the command was typed in,
+// where a Python ipmmap demo would look for it.
+if (process.env.npm_lifecycle_event === 'start' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 const { values: opts } = parseArgs({
   // pnpm passes a `--` separator through to the script.
   args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
