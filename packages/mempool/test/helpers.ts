@@ -1,0 +1,123 @@
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, constants, ftruncateSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
+import { spawnTs, uniqueName } from '@shmkit/testkit';
+
+/** A /dev/shm file of `size` bytes mapped MAP_SHARED; child processes map the same path themselves. */
+export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
+  const path = join('/dev/shm', uniqueName('shmkit-mempool'));
+  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o600);
+  ftruncateSync(fd, size);
+  const buffer = mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
+  closeSync(fd);
+  return {
+    path,
+    buffer,
+    [Symbol.dispose]() {
+      munmap(buffer);
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+export function mapExisting(path: string, size: number): ArrayBuffer {
+  const fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
+  try {
+    return mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function alignUp(n: number, to = 64): number {
+  return Math.ceil(n / to) * to;
+}
+
+export const childScript = join(import.meta.dirname, 'mempool-child.ts');
+
+/** Collects a child's stdout lines; resolves the next line matching a pattern, in order. */
+export function lines(proc: ChildProcess): {
+  next(match: RegExp, timeoutMs?: number): Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+} {
+  const seen: string[] = [];
+  let partial = '';
+  let stderr = '';
+  let wake: (() => void) | undefined;
+  let ended = false;
+  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    seen.push(...parts);
+    wake?.();
+  });
+  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    proc.once('close', (code, signal) => {
+      ended = true;
+      wake?.();
+      resolve({ code, signal, stderr });
+    });
+  });
+  let cursor = 0;
+  return {
+    exit,
+    async next(match, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (cursor < seen.length) {
+          const line = seen[cursor++]!;
+          if (match.test(line)) return line;
+        }
+        if (ended) throw new Error(`child ended before printing ${match}; stderr: ${stderr}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no line matching ${match} within ${timeoutMs} ms; stderr: ${stderr}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    },
+  };
+}
+
+/** Starts the child script with a role; killed after the test if still running. */
+export function startChild(args: string[], running: ChildProcess[]): ChildProcess {
+  const child = spawnTs(childScript, args);
+  running.push(child);
+  return child;
+}
+
+/** Commands of the cross-process property test, executed by a child. */
+export type Command =
+  | { op: 'get' }
+  | { op: 'put'; pick: number }
+  | { op: 'getBulk'; n: number }
+  | { op: 'putBulk'; n: number }
+  | { op: 'doublePut' };
+
+/** Deterministic block content for the pipeline tests. */
+export function fillBlock(block: Uint8Array, seq: number, length: number): void {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  view.setUint32(0, seq, true);
+  view.setUint32(4, length, true);
+  for (let i = 8; i < length; i++) block[i] = (seq + i) & 0xff;
+}
+
+export function checkBlock(block: Uint8Array, expectedSeq: number): void {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const seq = view.getUint32(0, true);
+  const length = view.getUint32(4, true);
+  if (seq !== expectedSeq) throw new Error(`block carries seq ${seq}, expected ${expectedSeq}`);
+  for (let i = 8; i < length; i++) {
+    if (block[i] !== ((seq + i) & 0xff)) throw new Error(`block of seq ${seq} damaged at byte ${i}`);
+  }
+}
