@@ -161,7 +161,9 @@ export class SequencedRing extends Ring {
     // before the compare-and-swap that takes the position, and withdrawn after publication.
     const registry = this.registry;
     const entry = this.entry >= 0 ? this.entry : this.register();
-    let pos = Atomics.load(header, W_PROD);
+    // Start from where this handle last succeeded: right when it is the only active producer, and
+    // merely one more sequence check (then a fresh read) when others moved the position on.
+    let pos = this.prodPos;
     for (;;) {
       const slot = pos & mask;
       const d = (Atomics.load(seq, slot) - (pos << 1)) | 0;
@@ -174,6 +176,7 @@ export class SequencedRing extends Ring {
           else this.slotWords[slot] = value;
           Atomics.store(seq, slot, (pos << 1) | 1);
           registry[entry + E_PROD_LEN] = 0;
+          this.prodPos = (pos + 1) | 0;
           this.signalData();
           this.enqueuedCount++;
           return true;
@@ -204,7 +207,7 @@ export class SequencedRing extends Ring {
     const multi = this.multiProducer;
     const registry = this.registry;
     const entry = multi ? (this.entry >= 0 ? this.entry : this.register()) : -1;
-    let pos = multi ? Atomics.load(header, W_PROD) : this.prodPos;
+    let pos = this.prodPos;
     for (;;) {
       let k = 0;
       let d = 0;
@@ -251,12 +254,9 @@ export class SequencedRing extends Ring {
         const p = (pos + i) | 0;
         Atomics.store(seq, p & mask, (p << 1) | 1);
       }
-      if (multi) {
-        registry[entry + E_PROD_LEN] = 0;
-      } else {
-        this.prodPos = end;
-        Atomics.store(header, W_PROD, end);
-      }
+      this.prodPos = end;
+      if (multi) registry[entry + E_PROD_LEN] = 0;
+      else Atomics.store(header, W_PROD, end);
       this.signalData();
       this.enqueuedCount += k;
       return k;
@@ -322,7 +322,8 @@ export class SequencedRing extends Ring {
     }
     const registry = this.registry;
     const entry = this.entry >= 0 ? this.entry : this.register();
-    let pos = Atomics.load(header, W_CONS);
+    let pos = this.consPos; // a hint, as for producers
+
     for (;;) {
       const slot = pos & mask;
       const next = (pos + 1) | 0;
@@ -336,6 +337,7 @@ export class SequencedRing extends Ring {
         if (seen === pos) {
           Atomics.store(seq, slot, (pos + capacity) << 1);
           registry[entry + E_CONS_LEN] = 0;
+          this.consPos = next;
           this.signalSpace();
           this.dequeuedCount++;
           return value;
@@ -367,7 +369,7 @@ export class SequencedRing extends Ring {
     const multi = this.multiConsumer;
     const registry = this.registry;
     const entry = multi ? (this.entry >= 0 ? this.entry : this.register()) : -1;
-    let pos = multi ? Atomics.load(header, W_CONS) : this.consPos;
+    let pos = this.consPos;
     for (;;) {
       let k = 0;
       let d = 0;
@@ -413,12 +415,9 @@ export class SequencedRing extends Ring {
         const p = (pos + i) | 0;
         Atomics.store(seq, p & mask, (p + capacity) << 1);
       }
-      if (multi) {
-        registry[entry + E_CONS_LEN] = 0;
-      } else {
-        this.consPos = end;
-        Atomics.store(header, W_CONS, end);
-      }
+      this.consPos = end;
+      if (multi) registry[entry + E_CONS_LEN] = 0;
+      else Atomics.store(header, W_CONS, end);
       this.signalSpace();
       this.dequeuedCount += k;
       return k;
@@ -480,7 +479,7 @@ export class SequencedRing extends Ring {
 
   get count(): number {
     const used = (Atomics.load(this.header, W_PROD) - Atomics.load(this.header, W_CONS)) | 0;
-    return used < 0 ? 0 : used > this.capacity ? this.capacity : used;
+    return Math.max(0, Math.min(used, this.capacity));
   }
 
   protected readableState(): ProbeState {

@@ -238,7 +238,7 @@ export class SpscRing extends Ring {
   get count(): number {
     const prod = this.unpublished !== 0 ? this.prodPos : Atomics.load(this.header, W_PROD);
     const used = (prod - Atomics.load(this.header, W_CONS)) | 0;
-    return used < 0 ? 0 : used > this.capacity ? this.capacity : used;
+    return Math.max(0, Math.min(used, this.capacity));
   }
 
   protected readableState(): ProbeState {

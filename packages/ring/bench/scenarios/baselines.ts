@@ -60,7 +60,7 @@ export function cThroughput(variant: 'single' | 'burst32' | 'seqcst', seconds: n
   const bin = cBench()!;
   const out = execFileSync(bin, ['spsc', variant, String(seconds), '1024', ...cpus()], { encoding: 'utf8', timeout: 60_000 });
   const match = /rate (\d+) errors (\d+)/.exec(out);
-  if (!match || match[2] !== '0') throw new Error(`C ring bench failed: ${out}`);
+  if (match?.[2] !== '0') throw new Error(`C ring bench failed: ${out}`);
   return Number(match[1]);
 }
 

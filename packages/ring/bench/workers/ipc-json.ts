@@ -43,6 +43,9 @@ if (role === 'child') {
   const self = fileURLToPath(import.meta.url);
   const command = [...pinPrefix(cpu === '' ? undefined : Number(cpu)), process.execPath, ...tsNodeArgs(), self, 'child', mode];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Messages still in flight after 'stop' may find the channel closed.
+  child.on('error', () => {});
+  let done = false;
   if (mode === 'throughput') {
     const warmMs = Number(a);
     const measureMs = Number(b);
@@ -51,6 +54,7 @@ if (role === 'child') {
     let startCount = -1;
     let started = 0;
     child.on('message', () => {
+      if (done) return;
       count++;
       if (++sinceAck === 250) {
         child.send({ ack: 250 });
@@ -62,6 +66,7 @@ if (role === 'child') {
           started = performance.now();
           setTimeout(() => {
             const rate = (count - startCount) / ((performance.now() - started) / 1000);
+            done = true;
             child.send('stop');
             console.log(JSON.stringify({ rate }));
           }, measureMs);

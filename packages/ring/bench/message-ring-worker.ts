@@ -1,0 +1,76 @@
+// One side of a two-process MessageRing throughput run. The producer sends messages of `bytes`
+// bytes (a prebuilt buffer stamped with a sequence number) as fast as the ring takes them until
+// told to stop; the consumer receives each one as a zero-copy view, checks its sequence number and
+// length, and reports its rate over the measured window (after warmMs).
+import { MessageRing } from '../src/message-ring.js';
+import { controlView, readyAndWaitForGo, stopRequested } from './lib/control.js';
+import { openSharedFile } from './lib/shared-file.js';
+
+interface Config {
+  path: string;
+  role: 'producer' | 'consumer';
+  bytes: number;
+  ringOffset: number;
+  warmMs: number;
+}
+
+const config = JSON.parse(process.argv[2]!) as Config;
+const file = openSharedFile(config.path);
+const control = controlView(file.buffer);
+const ring = MessageRing.attach(file.buffer, config.ringOffset);
+
+function produce(): void {
+  const message = new Uint8Array(config.bytes);
+  for (let i = 4; i < message.length; i++) message[i] = i & 0xff;
+  let seq = 0;
+  for (;;) {
+    for (let i = 0; i < 256; i++) {
+      message[0] = seq;
+      message[1] = seq >>> 8;
+      message[2] = seq >>> 16;
+      message[3] = seq >>> 24;
+      while (!ring.send(message)) if (stopRequested(control)) return;
+      seq = (seq + 1) | 0;
+    }
+    if (stopRequested(control)) return;
+  }
+}
+
+function consume() {
+  let expected = 0;
+  let errors = 0;
+  let count = 0;
+  let warmCount = -1;
+  let warmAt = 0;
+  const warmDeadline = performance.now() + config.warmMs;
+  for (let iter = 0; ; iter++) {
+    if ((iter & 1023) === 0 && warmCount < 0 && performance.now() >= warmDeadline) {
+      warmCount = count;
+      warmAt = performance.now();
+    }
+    const msg = ring.receive();
+    if (msg === undefined) {
+      if (stopRequested(control)) break;
+      continue;
+    }
+    const seq = msg[0]! | (msg[1]! << 8) | (msg[2]! << 16) | (msg[3]! << 24);
+    if (seq !== expected || msg.byteLength !== config.bytes) errors++;
+    expected = (seq + 1) | 0;
+    count++;
+  }
+  const end = performance.now();
+  if (warmCount < 0) {
+    warmCount = 0;
+    warmAt = warmDeadline - config.warmMs;
+  }
+  return { count: count - warmCount, seconds: (end - warmAt) / 1000, errors, stats: ring.stats() };
+}
+
+readyAndWaitForGo(control);
+if (config.role === 'producer') {
+  produce();
+  console.log(JSON.stringify({ ok: true, stats: ring.stats() }));
+} else {
+  console.log(JSON.stringify(consume()));
+}
+file.close();
