@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs, { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
-import type { ProperLockfileOptions } from 'proper-lockfile';
+import type { LockOptions as ProperLockfileOptions } from 'proper-lockfile';
 import { LockArgumentError, LockDeadlockError, LockPathError } from './errors.js';
 import type { Guard, LockOptions, Mutex } from './guard.js';
 import { ensureLockDirectory, lockPathError, validateLockPath, validateMode } from './lock-path.js';
