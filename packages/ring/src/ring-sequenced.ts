@@ -26,6 +26,15 @@ export function setPauseAfterClaimForTesting(hook: (() => void) | null): void {
   pauseAfterClaim = hook;
 }
 
+/** Gives back the registry entry of a handle that was garbage-collected without close(). */
+const entryReleaser = new FinalizationRegistry<{ registry: Int32Array; entry: number }>(({ registry, entry }) => {
+  try {
+    releaseEntry(registry, entry);
+  } catch {
+    // The memory was unmapped meanwhile: nothing left to give back.
+  }
+});
+
 /** Follows one position that stays claimed but unfinished, to decide when to check its claimer. */
 class StuckWatch {
   private position = 0;
@@ -109,12 +118,14 @@ export class SequencedRing extends Ring {
 
   private register(): number {
     this.entry = registerEntry(this.registry, this.registryEntries);
+    entryReleaser.register(this, { registry: this.registry, entry: this.entry }, this);
     return this.entry;
   }
 
   override close(): void {
     super.close();
     if (this.entry >= 0) {
+      entryReleaser.unregister(this);
       releaseEntry(this.registry, this.entry);
       this.entry = -1;
     }

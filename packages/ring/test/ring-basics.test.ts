@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Ring, RingError, type RingMode } from '../src/index.js';
+import { Ring, type RingMode } from '../src/index.js';
+import { codeOf } from './ring-harness.js';
 import { resetPositionsForTesting } from '../src/ring-base.js';
 
 const MODES: RingMode[] = ['spsc', 'mpsc', 'spmc', 'mpmc'];
@@ -9,15 +10,6 @@ function make(mode: RingMode, capacity: number, elementSize = 8, extra: object =
   return Ring.create(new ArrayBuffer(Ring.sizeFor(options)), 0, options);
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RingError);
-    return (err as RingError).code;
-  }
-  return undefined;
-}
 
 describe.each(MODES)('Ring %s in one process', (mode) => {
   it('full and empty edges: exactly capacity elements fit, FIFO order, counts and stats', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ring } from '../src/index.js';
-import { finish, report, setUp, startChild, waitForState } from './ring-harness.js';
-import { S_HUNG, S_READY, S_RECEIVED, S_STOP } from './ring-protocol.js';
+import { finish, report, type Setup, setUp, startChild, waitForState } from './ring-harness.js';
+import { type ChildConfig, S_HUNG, S_READY, S_RECEIVED, S_STOP } from './ring-protocol.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,24 +18,33 @@ function checkSurvivors(seen: Uint8Array, count: number, producers: number[]): {
   return { missing, duplicated };
 }
 
+/**
+ * Starts a victim that claims one slot and hangs there, then two surviving consumers and two
+ * surviving producers; returns once all are attached and have had 300 ms to run into the slot.
+ */
+async function hungVictimThenSurvivors(setup: Setup, victimConfig: ChildConfig) {
+  const victim = startChild(victimConfig);
+  const victimDone = finish(victim);
+  await waitForState(setup.state, S_HUNG, 1);
+  const survivors = [
+    startChild(setup.config('consumer', 0)),
+    startChild(setup.config('consumer', 1)),
+    startChild(setup.config('producer', 0)),
+    startChild(setup.config('producer', 1)),
+  ];
+  const done = survivors.map((c) => finish(c));
+  await waitForState(setup.state, S_READY, 5);
+  await sleep(300);
+  return { victim, victimDone, done };
+}
+
 describe('Ring: kill -9 in the middle of an operation (mpmc)', () => {
   it('a producer killed between claiming a slot and publishing it: held while alive, skipped once dead', async () => {
     const count = 3_000;
     // ids 0 and 1 survive; id 2 is the victim, which claims one slot and hangs there.
     const setup = setUp({ mode: 'mpmc', producers: 3, consumers: 2, count, api: 'wait', capacity: 8 });
     try {
-      const victim = startChild(setup.config('producer', 2, { hangAfterClaim: 'producer' }));
-      const victimDone = finish(victim);
-      await waitForState(setup.state, S_HUNG, 1);
-      const survivors = [
-        startChild(setup.config('consumer', 0)),
-        startChild(setup.config('consumer', 1)),
-        startChild(setup.config('producer', 0)),
-        startChild(setup.config('producer', 1)),
-      ];
-      const done = survivors.map((c) => finish(c));
-      await waitForState(setup.state, S_READY, 5);
-      await sleep(300);
+      const { victim, victimDone, done } = await hungVictimThenSurvivors(setup, setup.config('producer', 2, { hangAfterClaim: 'producer' }));
       // The claimed slot is the first one: while its claimer lives nobody may pass it.
       expect(Atomics.load(setup.state, S_RECEIVED)).toBe(0);
       expect(setup.ring.stats().recovered).toBe(0);
@@ -64,18 +73,7 @@ describe('Ring: kill -9 in the middle of an operation (mpmc)', () => {
     try {
       // An element from outside the test's producers, for the victim to take and die with.
       expect(setup.ring.enqueue(2 ** 40)).toBe(true);
-      const victim = startChild(setup.config('consumer', 9, { hangAfterClaim: 'consumer' }));
-      const victimDone = finish(victim);
-      await waitForState(setup.state, S_HUNG, 1);
-      const survivors = [
-        startChild(setup.config('consumer', 0)),
-        startChild(setup.config('consumer', 1)),
-        startChild(setup.config('producer', 0)),
-        startChild(setup.config('producer', 1)),
-      ];
-      const done = survivors.map((c) => finish(c));
-      await waitForState(setup.state, S_READY, 5);
-      await sleep(300);
+      const { victim, victimDone, done } = await hungVictimThenSurvivors(setup, setup.config('consumer', 9, { hangAfterClaim: 'consumer' }));
       // Producers go round once and then need the victim's slot: at most capacity - 1 elements pass.
       expect(Atomics.load(setup.state, S_RECEIVED)).toBeLessThanOrEqual(7);
       victim.kill('SIGKILL');
@@ -136,7 +134,7 @@ describe('Ring: kill -9 in the middle of an operation (mpmc)', () => {
 
 describe('Ring: kill -9 in spsc mode', () => {
   it('a killed consumer is replaced: the new one continues where the old one stopped, without duplicates', async () => {
-    const count = 200_000;
+    const count = 60_000;
     const setup = setUp({ mode: 'spsc', producers: 1, consumers: 1, count, api: 'single', capacity: 64 });
     try {
       const first = startChild(setup.config('consumer', 0));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunResult, spawnTs } from '@shmkit/testkit';
 import { expect } from 'vitest';
 import { createSharedFile, type SharedFile } from '../bench/lib/shared-file.js';
-import { Ring, type RingMode } from '../src/index.js';
+import { Ring, RingError, type RingMode } from '../src/index.js';
 import { resetPositionsForTesting } from '../src/ring-base.js';
 import { type ChildConfig, S_READY, S_STOP, STATE_BYTES } from './ring-protocol.js';
 
@@ -106,6 +106,17 @@ export async function waitForState(state: Int32Array, word: number, atLeast: num
     if (Date.now() > until) throw new Error(`state word ${word} did not reach ${atLeast}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** The RingError code `fn` throws (failing the test if it throws anything else), or undefined. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(RingError);
+    return (err as RingError).code;
+  }
+  return undefined;
 }
 
 /** Runs a whole scenario and asserts exactly-once, per-producer order, contents and checksums. */

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Ring, RingError } from '../src/index.js';
+import { Ring } from '../src/index.js';
+import { codeOf } from './ring-harness.js';
 import { HEADER_BYTES, RING_LAYOUT_VERSION, W_CAPACITY, W_VERSION } from '../src/ring-layout.js';
 import { createSharedFile } from '../bench/lib/shared-file.js';
 import { munmap } from '@shmkit/sys';
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RingError);
-    return (err as RingError).code;
-  }
-  return undefined;
-}
 
 describe('Ring layout', () => {
   it('sizeFor: header, registry and sequence numbers only where needed, everything in whole cache lines', () => {
@@ -29,7 +21,7 @@ describe('Ring layout', () => {
 
   it('create refuses bad options with ERR_SHMKIT_RING_BAD_OPTIONS', () => {
     const buffer = new ArrayBuffer(1 << 16);
-    const bad = (options: object) => code(() => Ring.create(buffer, 0, options as never));
+    const bad = (options: object) => codeOf(() => Ring.create(buffer, 0, options as never));
     for (const capacity of [0, 3, 100, -4, 1.5, 2 ** 31, Number.NaN, '8']) expect(bad({ capacity })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
     for (const elementSize of [0, 2, 6, 65_540, 8.5]) expect(bad({ capacity: 8, elementSize })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
     expect(bad({ capacity: 8, mode: 'mpmpc' })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
@@ -37,15 +29,15 @@ describe('Ring layout', () => {
     expect(bad({ capacity: 2 ** 30, mode: 'mpmc' })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
     expect(bad({ capacity: 8, publishBatch: 0 })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
     expect(bad({ capacity: 8, spinMicros: -1 })).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
-    expect(code(() => Ring.create(buffer, 0, null as never))).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
+    expect(codeOf(() => Ring.create(buffer, 0, null as never))).toBe('ERR_SHMKIT_RING_BAD_OPTIONS');
   });
 
   it('create checks the placement: alignment, room, buffer type', () => {
     const buffer = new ArrayBuffer(4096);
-    expect(code(() => Ring.create(buffer, 8, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_MISALIGNED');
-    expect(code(() => Ring.create(buffer, -64, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_BAD_ARGUMENT');
-    expect(code(() => Ring.create(buffer, 64, { capacity: 512 }))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
-    expect(code(() => Ring.create(new Uint8Array(4096) as never, 0, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_BAD_ARGUMENT');
+    expect(codeOf(() => Ring.create(buffer, 8, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_MISALIGNED');
+    expect(codeOf(() => Ring.create(buffer, -64, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_BAD_ARGUMENT');
+    expect(codeOf(() => Ring.create(buffer, 64, { capacity: 512 }))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
+    expect(codeOf(() => Ring.create(new Uint8Array(4096) as never, 0, { capacity: 8 }))).toBe('ERR_SHMKIT_RING_BAD_ARGUMENT');
     // Nothing was written by the refused calls.
     expect(new Uint8Array(buffer).every((b) => b === 0)).toBe(true);
     const ring = Ring.create(new SharedArrayBuffer(4096), 3072, { capacity: 64 });
@@ -54,29 +46,29 @@ describe('Ring layout', () => {
 
   it('attach validates the header: garbage, zeroes, wrong version, inconsistent fields, truncated buffers', () => {
     const buffer = new ArrayBuffer(8192);
-    expect(code(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_MAGIC');
+    expect(codeOf(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_MAGIC');
     const garbage = new Uint8Array(8192).map((_, i) => (i * 2654435761) >>> 24);
-    expect(code(() => Ring.attach(garbage.buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_MAGIC');
+    expect(codeOf(() => Ring.attach(garbage.buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_MAGIC');
 
     Ring.create(buffer, 0, { capacity: 64, mode: 'mpmc', maxProcesses: 8 });
     const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     expect(Ring.attach(buffer, 0).mode).toBe('mpmc');
 
     header[W_VERSION] = RING_LAYOUT_VERSION + 1;
-    expect(code(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_VERSION');
+    expect(codeOf(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_BAD_VERSION');
     header[W_VERSION] = RING_LAYOUT_VERSION;
 
     header[W_CAPACITY] = 128;
-    expect(code(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_CORRUPT');
+    expect(codeOf(() => Ring.attach(buffer, 0))).toBe('ERR_SHMKIT_RING_CORRUPT');
     header[W_CAPACITY] = 64;
     expect(Ring.attach(buffer, 0).capacity).toBe(64);
 
     const size = Ring.sizeFor({ capacity: 64, mode: 'mpmc', maxProcesses: 8 });
     const short = new Uint8Array(size - 64);
     short.set(new Uint8Array(buffer, 0, short.length));
-    expect(code(() => Ring.attach(short.buffer, 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
-    expect(code(() => Ring.attach(buffer, 100))).toBe('ERR_SHMKIT_RING_MISALIGNED');
-    expect(code(() => Ring.attach(new ArrayBuffer(100), 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
+    expect(codeOf(() => Ring.attach(short.buffer, 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
+    expect(codeOf(() => Ring.attach(buffer, 100))).toBe('ERR_SHMKIT_RING_MISALIGNED');
+    expect(codeOf(() => Ring.attach(new ArrayBuffer(100), 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
   });
 
   it('attach reads back every option, at any offset of a real shared mapping', () => {
@@ -97,7 +89,7 @@ describe('Ring layout', () => {
     try {
       Ring.create(file.buffer, 0, { capacity: 8 });
       munmap(file.buffer);
-      expect(code(() => Ring.attach(file.buffer, 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
+      expect(codeOf(() => Ring.attach(file.buffer, 0))).toBe('ERR_SHMKIT_RING_BUFFER_TOO_SMALL');
     } finally {
       file.remove();
     }
