@@ -1,6 +1,7 @@
 // Baselines for the MessageRing bench, carrying the same messages of `bytes` bytes:
 //   uds-server <path> <bytes> <warmMs> <measureMs>   counts length-prefixed frames, prints the rate
-//   uds-client <path> <bytes>                        one socket.write() per message (no batching)
+//   uds-client <path> <bytes> [batched]              one socket.write() per message, or (batched)
+//                                                    frames packed into 64 KiB writes
 //   ipc-parent <bytes> <warmMs> <measureMs> <cpu>    forks ipc-child; counts 'json' messages
 //   ipc-child <bytes>                                process.send() of a `bytes`-character string,
 //                                                    credit flow control (<= 2000 in flight)
@@ -56,8 +57,9 @@ if (role === 'uds-server') {
   });
   server.listen(path, () => console.log('listening'));
 } else if (role === 'uds-client') {
-  const [path, bytesArg] = args as [string, string];
+  const [path, bytesArg, batching] = args as [string, string, string | undefined];
   const bytes = Number(bytesArg);
+  const perWrite = batching === 'batched' ? Math.max(1, Math.floor(65536 / (4 + bytes))) : 1;
   const socket = createConnection(path);
   let closed = false;
   socket.on('error', () => {
@@ -69,11 +71,13 @@ if (role === 'uds-server') {
   let seq = 0;
   const write = () => {
     while (!closed) {
-      // A fresh frame per message: write() keeps a reference until the data is sent.
-      const frame = Buffer.allocUnsafe(4 + bytes);
-      frame.writeUInt32LE(bytes, 0);
-      frame.writeUInt32LE(seq++, 4);
-      if (!socket.write(frame)) {
+      // A fresh buffer per write: write() keeps a reference until the data is sent.
+      const chunk = Buffer.allocUnsafe(perWrite * (4 + bytes));
+      for (let i = 0, off = 0; i < perWrite; i++, off += 4 + bytes) {
+        chunk.writeUInt32LE(bytes, off);
+        chunk.writeUInt32LE(seq++, off + 4);
+      }
+      if (!socket.write(chunk)) {
         socket.once('drain', write);
         return;
       }
@@ -85,14 +89,18 @@ if (role === 'uds-server') {
   const self = fileURLToPath(import.meta.url);
   const command = [...pinPrefix(cpu === '' ? undefined : Number(cpu)), process.execPath, ...tsNodeArgs(), self, 'ipc-child', bytesArg];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.on('error', () => {}); // a late acknowledgement after the child disconnected
   let sinceAck = 0;
   let errors = 0;
+  let stopped = false;
   const bytes = Number(bytesArg);
   const tick = rateMeter(Number(warmArg), Number(measureArg), (rate) => {
+    stopped = true;
     child.send('stop');
     console.log(JSON.stringify({ rate, errors }));
   });
   child.on('message', (m: string) => {
+    if (stopped) return;
     if (m.length !== bytes) errors++;
     tick();
     if (++sinceAck === 250) {

@@ -24,7 +24,8 @@ interface ConsumerResult {
   errors: number;
 }
 
-async function messageRingRate(mode: MessageRingMode, bytes: number): Promise<number> {
+/** MessageRing messages of `bytes` bytes per second between two processes (zero-copy receive). */
+export async function messageRingRate(mode: MessageRingMode, bytes: number): Promise<number> {
   const options = { bytes: RING_BYTES, mode };
   const args = (role: string) => (path: string) => [JSON.stringify({ path, role, bytes, ringOffset: CONTROL_BYTES, warmMs: WARM_MS })];
   const [, consumer] = await runPair<unknown, ConsumerResult>({
@@ -41,14 +42,15 @@ async function messageRingRate(mode: MessageRingMode, bytes: number): Promise<nu
   return consumer.count / consumer.seconds;
 }
 
-async function udsEachRate(bytes: number): Promise<number> {
+/** Unix socket carrying the same length-prefixed messages, one write() each or 64 KiB batches. */
+export async function udsRate(bytes: number, batched = false): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'shmkit-msgring-bench-'));
   try {
     const path = join(dir, 'sock');
     const server = spawnWorker(workerPath(baselineWorker), ['uds-server', path, String(bytes), String(WARM_MS), String(MEASURE_MS)], CPU_B);
     const result = collectJson<{ rate: number; errors: number }>(server);
     await waitForLine(server, 'listening');
-    const client = spawnWorker(workerPath(baselineWorker), ['uds-client', path, String(bytes)], CPU_A);
+    const client = spawnWorker(workerPath(baselineWorker), ['uds-client', path, String(bytes), batched ? 'batched' : 'each'], CPU_A);
     client.on('error', () => {});
     const { rate, errors } = await result;
     client.kill();
@@ -59,7 +61,8 @@ async function udsEachRate(bytes: number): Promise<number> {
   }
 }
 
-async function ipcRate(bytes: number): Promise<number> {
+/** child_process IPC ('json') carrying strings of `bytes` characters. */
+export async function ipcRate(bytes: number): Promise<number> {
   const parent = spawnWorker(
     workerPath(baselineWorker),
     ['ipc-parent', String(bytes), String(WARM_MS), String(MEASURE_MS), canPin() ? String(CPU_B) : ''],
@@ -110,7 +113,7 @@ export const messageRingScenarios: Scenario[] = [
   },
   {
     name: 'Unix socket, one write per 1 KiB message',
-    run: async () => [row('uds-each-1k', 'Unix socket, one write() per 1 KiB message', await udsEachRate(1024), { baseline: true })],
+    run: async () => [row('uds-each-1k', 'Unix socket, one write() per 1 KiB message', await udsRate(1024), { baseline: true })],
   },
   {
     name: "child_process IPC ('json'), 1 KiB",

@@ -11,9 +11,10 @@ import { canPin } from './lib/procs.js';
 import { barChart, type Measurement, markdownTables, medians, type Scenario } from './lib/report.js';
 import { baselineScenarios } from './scenarios/baseline-scenarios.js';
 import { ringScenarios, THROUGHPUT } from './scenarios/ring.js';
+import { messageRingScenarios } from './message-ring-scenarios.js';
 
 // Scenario lists, one per structure; new structures append their list here.
-const scenarios: Scenario[] = [...ringScenarios, ...baselineScenarios];
+const scenarios: Scenario[] = [...ringScenarios, ...baselineScenarios, ...messageRingScenarios];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

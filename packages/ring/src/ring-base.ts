@@ -34,6 +34,14 @@ export interface RingHandleOptions {
    * batch instead of one per element.
    */
   publishBatch?: number;
+  /**
+   * spsc consumers only: give read slots back to the producer every `releaseBatch` dequeue()
+   * calls instead of at every call (1, the default). Read slots are also released when the ring
+   * looks empty, before any wait, on flush(), by every bulk/burst call, and in a microtask at the
+   * end of the current job. Caution: a consumer killed with unreleased slots leaves up to
+   * releaseBatch - 1 elements that a replacement consumer will receive again.
+   */
+  releaseBatch?: number;
   /** Synchronous waits spin this long (microseconds) before parking on the futex. Default 20. */
   spinMicros?: number;
 }
@@ -99,9 +107,14 @@ function instantiate(
 }
 
 function checkHandleOptions(options: RingHandleOptions): void {
-  const { publishBatch, spinMicros } = options;
-  if (publishBatch !== undefined && (!Number.isInteger(publishBatch) || publishBatch < 1)) {
-    throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', `publishBatch must be a positive integer, got ${String(publishBatch)}`);
+  const { publishBatch, releaseBatch, spinMicros } = options;
+  for (const [name, value] of [
+    ['publishBatch', publishBatch],
+    ['releaseBatch', releaseBatch],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', `${name} must be a positive integer, got ${String(value)}`);
+    }
   }
   if (spinMicros !== undefined && (typeof spinMicros !== 'number' || !(spinMicros >= 0))) {
     throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', `spinMicros must be a non-negative number, got ${String(spinMicros)}`);
@@ -261,7 +274,10 @@ export abstract class Ring {
   release(_count: number): void {
     throw this.onlySpsc('release()');
   }
-  /** Makes every element this handle enqueued visible now (spsc with publishBatch > 1; otherwise a no-op). */
+  /**
+   * Makes every element this handle enqueued visible and every slot it read free now (spsc with
+   * publishBatch / releaseBatch > 1; otherwise a no-op).
+   */
   flush(): void {}
 
   /** Views of the slot area, for reserve()/acquire(): element i begins at byte i * elementSize. */
@@ -341,12 +357,15 @@ export abstract class Ring {
   protected abstract writableState(): ProbeState;
   /** Called before parking as a producer (publishes deferred elements). */
   protected beforeProducerPark(): void {}
+  /** Called before parking as a consumer (releases deferred slots). */
+  protected beforeConsumerPark(): void {}
 
   /**
    * Blocks until the ring looks non-empty (spin, then futex park) or the timeout passes; true if
    * it does. With several consumers another one may take the element first: loop on dequeue.
    */
   waitNotEmpty(timeoutMs?: number): boolean {
+    this.beforeConsumerPark();
     return this.parkUntil(true, deadlineAfter(timeoutMs)) !== 'timed-out';
   }
   /** Blocks until the ring looks non-full or the timeout passes; true if it does. */
@@ -383,6 +402,7 @@ export abstract class Ring {
 
   /** Resolves true once the ring looks non-empty, false on timeout; rejects on abort. Never blocks the event loop. */
   async waitNotEmptyAsync(options: WaitOptions = {}): Promise<boolean> {
+    this.beforeConsumerPark();
     return (await this.parkUntilAsync(true, options, deadlineAfter(options.timeoutMs))) !== 'timed-out';
   }
   /** Resolves true once the ring looks non-full, false on timeout; rejects on abort. */

@@ -8,7 +8,8 @@ import { NOT_READY, type ProbeState, READY } from './ring-wait.js';
  * a private copy of the other side's position and re-reads the shared one only when the copy says
  * the ring is full (producer) or empty (consumer), so in steady state neither side pulls the
  * other's cache line. Elements are written with plain stores and published by one atomic store
- * of the position per call (or per publishBatch elements).
+ * of the position per call (or per publishBatch elements); the consumer likewise releases slots
+ * with one store per call (or per releaseBatch elements).
  */
 export class SpscRing extends Ring {
   /** Producer: next position to write (may run ahead of the published one). */
@@ -26,6 +27,13 @@ export class SpscRing extends Ring {
     this.flushQueued = false;
     if (this.unpublished !== 0) this.publish();
   };
+  private readonly releaseBatch: number;
+  private unreleased = 0;
+  private releaseQueued = false;
+  private readonly releaseTask = () => {
+    this.releaseQueued = false;
+    if (this.unreleased !== 0) this.releaseNow();
+  };
   private reservedSlot = 0;
   private reservedCount = 0;
   private acquiredSlot = 0;
@@ -34,6 +42,7 @@ export class SpscRing extends Ring {
   constructor(buffer: RingBuffer, byteOffset: number, header: Int32Array, layout: RingLayout, options: RingHandleOptions) {
     super(buffer, byteOffset, header, layout, options);
     this.publishBatch = options.publishBatch ?? 1;
+    this.releaseBatch = options.releaseBatch ?? 1;
     this.syncPositions();
   }
 
@@ -41,6 +50,7 @@ export class SpscRing extends Ring {
     this.prodPos = this.prodSeen = Atomics.load(this.header, W_PROD);
     this.consPos = this.consSeen = Atomics.load(this.header, W_CONS);
     this.unpublished = 0;
+    this.unreleased = 0;
   }
 
   protected resetPositions(start: number): void {
@@ -55,12 +65,24 @@ export class SpscRing extends Ring {
     this.signalData();
   }
 
+  /** Stores the consumer position: the slots read so far become free for the producer. */
+  private releaseNow(): void {
+    this.unreleased = 0;
+    Atomics.store(this.header, W_CONS, this.consPos);
+    this.signalSpace();
+  }
+
   override flush(): void {
     if (this.unpublished !== 0) this.publish();
+    if (this.unreleased !== 0) this.releaseNow();
   }
 
   protected override beforeProducerPark(): void {
-    this.flush();
+    if (this.unpublished !== 0) this.publish();
+  }
+
+  protected override beforeConsumerPark(): void {
+    if (this.unreleased !== 0) this.releaseNow();
   }
 
   /** Free slots as the producer sees them, re-reading the consumer position only if fewer than `wanted`. */
@@ -118,15 +140,21 @@ export class SpscRing extends Ring {
     if (pos === this.prodSeen) {
       this.prodSeen = Atomics.load(this.header, W_PROD);
       if (pos === this.prodSeen) {
+        // Found empty: release what was read, or a producer could see full while we see empty.
+        if (this.unreleased !== 0) this.releaseNow();
         this.emptyHitCount++;
         return undefined;
       }
     }
     const value = kind === KIND_FLOAT64 ? this.slotFloats[pos & this.mask]! : this.slotWords[pos & this.mask]!;
     this.consPos = (pos + 1) | 0;
-    Atomics.store(this.header, W_CONS, this.consPos);
-    this.signalSpace();
     this.dequeuedCount++;
+    if (++this.unreleased >= this.releaseBatch) {
+      this.releaseNow();
+    } else if (!this.releaseQueued) {
+      this.releaseQueued = true;
+      queueMicrotask(this.releaseTask);
+    }
     return value;
   }
 
@@ -167,6 +195,7 @@ export class SpscRing extends Ring {
     const ready = this.readySlots(n);
     if (ready < n) {
       if (all || ready === 0) {
+        if (this.unreleased !== 0) this.releaseNow();
         this.emptyHitCount++;
         return 0;
       }
@@ -178,8 +207,7 @@ export class SpscRing extends Ring {
     this.copier.copyOut(dst, index, slot, first);
     if (first < n) this.copier.copyOut(dst, index + first, 0, n - first);
     this.consPos = (pos + n) | 0;
-    Atomics.store(this.header, W_CONS, this.consPos);
-    this.signalSpace();
+    this.releaseNow();
     this.dequeuedCount += n;
     return n;
   }
@@ -230,14 +258,14 @@ export class SpscRing extends Ring {
     this.acquiredCount = 0;
     if (count === 0) return;
     this.consPos = (this.consPos + count) | 0;
-    Atomics.store(this.header, W_CONS, this.consPos);
-    this.signalSpace();
+    this.releaseNow();
     this.dequeuedCount += count;
   }
 
   get count(): number {
     const prod = this.unpublished !== 0 ? this.prodPos : Atomics.load(this.header, W_PROD);
-    const used = (prod - Atomics.load(this.header, W_CONS)) | 0;
+    const cons = this.unreleased !== 0 ? this.consPos : Atomics.load(this.header, W_CONS);
+    const used = (prod - cons) | 0;
     return Math.max(0, Math.min(used, this.capacity));
   }
 

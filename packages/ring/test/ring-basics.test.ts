@@ -238,6 +238,31 @@ describe('Ring spsc extras', () => {
     for (let i = 0; i < 6; i++) expect(consumer.dequeue()).toBe(i);
   });
 
+  it('releaseBatch defers giving slots back until the batch is full, the ring looks empty, flush(), or the end of the job', async () => {
+    const options = { capacity: 4 };
+    const buffer = new ArrayBuffer(Ring.sizeFor(options));
+    const producer = Ring.create(buffer, 0, options);
+    const consumer = Ring.attach(buffer, 0, { releaseBatch: 8 });
+    for (let i = 0; i < 4; i++) expect(producer.enqueue(i)).toBe(true);
+    for (let i = 0; i < 3; i++) expect(consumer.dequeue()).toBe(i);
+    expect(producer.enqueue(9)).toBe(false); // not released yet
+    expect(consumer.count).toBe(1);
+    consumer.flush();
+    expect(producer.freeCount).toBe(3);
+    expect(consumer.dequeue()).toBe(3);
+    expect(producer.freeCount).toBe(3);
+    expect(consumer.dequeue()).toBeUndefined(); // found empty: releases
+    expect(producer.freeCount).toBe(4);
+    for (let i = 0; i < 4; i++) producer.enqueue(10 + i);
+    expect(consumer.dequeue()).toBe(10);
+    await Promise.resolve();
+    expect(producer.freeCount).toBe(1);
+    // A consumer that only reads with bulk calls releases at each call.
+    const dst = new Float64Array(3);
+    expect(consumer.dequeueBulk(dst, 3)).toBe(3);
+    expect(producer.freeCount).toBe(4);
+  });
+
   it('peek and zero-copy calls are spsc only', () => {
     const ring = make('mpmc', 4);
     expect(codeOf(() => ring.peek())).toBe('ERR_SHMKIT_RING_WRONG_MODE');

@@ -11,7 +11,7 @@ import { type ChildConfig, S_HUNG, S_READY, S_RECEIVED, S_STOP, STATE_BYTES } fr
 const config = JSON.parse(process.argv[2]!) as ChildConfig;
 const file = openSharedFile(config.path);
 const state = new Int32Array(file.buffer, 0, STATE_BYTES / 4);
-const ring = Ring.attach(file.buffer, config.ringOffset);
+const ring = Ring.attach(file.buffer, config.ringOffset, config.handle);
 const total = config.count * config.producers;
 const seen = new Uint8Array(file.buffer, config.seenOffset, total);
 const es = ring.elementSize;

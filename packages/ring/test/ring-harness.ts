@@ -23,6 +23,7 @@ export interface Scenario {
   burst?: number;
   /** Start both positions here (near 2^32 to cross the wrap). */
   start?: number;
+  handle?: ChildConfig['handle'];
 }
 
 export interface ChildReport {
@@ -61,6 +62,7 @@ export function setUp(s: Scenario): Setup {
     producers: s.producers,
     api: s.api,
     burst: s.burst,
+    handle: s.handle,
     ...extra,
   });
   return {

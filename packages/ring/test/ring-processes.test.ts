@@ -5,6 +5,8 @@ import { runScenario } from './ring-harness.js';
 // delivery through a shared seen-table, per-producer order, element contents and checksums.
 describe('Ring between processes', () => {
   it('spsc 1P/1C, single calls, 8-byte elements', () => runScenario({ mode: 'spsc', producers: 1, consumers: 1, count: 100_000, api: 'single' }));
+  it('spsc 1P/1C, single calls published and released in batches', () =>
+    runScenario({ mode: 'spsc', producers: 1, consumers: 1, count: 100_000, api: 'single', handle: { publishBatch: 16, releaseBatch: 7 } }));
   it('spsc 1P/1C, bursts, 4-byte elements, capacity 2', () =>
     runScenario({ mode: 'spsc', producers: 1, consumers: 1, count: 50_000, api: 'burst', burst: 3, elementSize: 4, capacity: 2 }));
   it('spsc 1P/1C, blocking waits, counters crossing 2^32', () =>

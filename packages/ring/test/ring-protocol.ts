@@ -11,6 +11,8 @@ export interface ChildConfig {
   producers: number;
   api: 'single' | 'burst' | 'wait' | 'async' | 'bytes';
   burst?: number;
+  /** Handle options for Ring.attach (publishBatch, releaseBatch, spinMicros). */
+  handle?: { publishBatch?: number; releaseBatch?: number; spinMicros?: number };
   /** Test hook: claim one slot (bulk path) and then hang forever, to be killed mid-operation. */
   hangAfterClaim?: 'producer' | 'consumer';
 }

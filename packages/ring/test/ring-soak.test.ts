@@ -29,6 +29,7 @@ function randomScenario(): Scenario {
     capacity,
     count: Math.floor(elements / producers),
     start: pick([0, 2 ** 32 - 50_000, Math.floor(Math.random() * 2 ** 32)]),
+    handle: mode === 'spsc' ? { publishBatch: pick([1, 1, 3, 32]), releaseBatch: pick([1, 1, 5, 32]) } : undefined,
   };
 }
 

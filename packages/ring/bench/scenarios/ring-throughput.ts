@@ -7,6 +7,7 @@ export interface ThroughputOptions {
   variant: 'single' | 'burst';
   burst?: number;
   publishBatch?: number;
+  releaseBatch?: number;
   capacity?: number;
   warmMs?: number;
   measureMs?: number;
@@ -20,10 +21,10 @@ interface ConsumerResult {
 
 /** Elements per second through a Ring between two processes (8-byte elements). */
 export async function ringThroughput(options: ThroughputOptions): Promise<number> {
-  const { mode, variant, burst = 32, publishBatch = 1, capacity = 1024, warmMs = 300, measureMs = 1000 } = options;
+  const { mode, variant, burst = 32, publishBatch = 1, releaseBatch = 1, capacity = 1024, warmMs = 300, measureMs = 1000 } = options;
   const ringOptions = { capacity, elementSize: 8, mode };
   const args = (role: string) => (path: string) => [
-    JSON.stringify({ path, role, variant, burst, publishBatch, ringOffset: CONTROL_BYTES, warmMs }),
+    JSON.stringify({ path, role, variant, burst, publishBatch, releaseBatch, ringOffset: CONTROL_BYTES, warmMs }),
   ];
   const [, consumer] = await runPair<unknown, ConsumerResult>({
     bytes: Ring.sizeFor(ringOptions),

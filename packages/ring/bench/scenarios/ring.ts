@@ -28,13 +28,13 @@ export const ringScenarios: Scenario[] = [
     ],
   },
   {
-    name: 'ring spsc single, publishBatch 32',
+    name: 'ring spsc single, batched publication',
     run: async () => [
       {
         id: 'ring-spsc-single-batched',
         section: THROUGHPUT,
-        label: 'Ring spsc, enqueue()/dequeue() per element, publishBatch 32',
-        value: await ringThroughput({ mode: 'spsc', variant: 'single', publishBatch: 32 }),
+        label: 'Ring spsc, enqueue()/dequeue() per element, publishBatch/releaseBatch 32',
+        value: await ringThroughput({ mode: 'spsc', variant: 'single', publishBatch: 32, releaseBatch: 32 }),
         unit: 'M/s',
         better: 'higher',
         versus: throughputVersus,

@@ -11,6 +11,7 @@ interface Config {
   variant: 'single' | 'burst';
   burst: number;
   publishBatch: number;
+  releaseBatch: number;
   ringOffset: number;
   warmMs: number;
 }
@@ -18,7 +19,7 @@ interface Config {
 const config = JSON.parse(process.argv[2]!) as Config;
 const file = openSharedFile(config.path);
 const control = controlView(file.buffer);
-const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch });
+const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch, releaseBatch: config.releaseBatch });
 
 function produceSingle(): void {
   let next = 0;
