@@ -203,7 +203,7 @@ export class Mempool {
   private refill(want: number): boolean {
     const from = this.cacheLength;
     const room = this.cache.length - from;
-    const got = this.ring.dequeueBurst(this.cache, want < room ? want : room, from);
+    const got = this.ring.dequeueBurst(this.cache, Math.min(want, room), from);
     if (got === 0) return false;
     for (let i = from; i < from + got; i++) {
       const index = this.cache[i]!;

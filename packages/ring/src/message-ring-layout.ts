@@ -4,16 +4,19 @@ import { MessageRingError } from './message-ring-errors.js';
  * Shared-memory layout of a MessageRing (all words little-endian int32, offsets from byteOffset):
  *
  *   0   line 0   magic, version, header bytes, data bytes, mode, max message     (written once)
- *   128 line 2   producer side: head, claim owner, claim wanted, space wanted, space bell
- *   256 line 4   consumer side: tail, data wanted, data bell, recovered records
- *   384          data area: `bytes` bytes of 8-byte aligned records
+ *   128 line 2   producer side: head, claim owner                              (written per send)
+ *   256 line 4   consumer side: tail, recovered records                     (written per receive)
+ *   384 line 6   parking: data wanted, data bell, space wanted, space bell, claim wanted
+ *   512          data area: `bytes` bytes of 8-byte aligned records
  *
  * Producer and consumer state sit 128 bytes apart so that neither side's writes pull the other
- * side's cache line (nor its adjacent-line prefetch partner).
+ * side's cache line (nor its adjacent-line prefetch partner). The parking words, which both sides
+ * read on every operation but write only when someone sleeps, have a line of their own, so those
+ * reads hit the local cache.
  */
 export const MAGIC = 0x474e524d; // "MRNG" read as a little-endian word
 export const LAYOUT_VERSION = 1;
-export const HEADER_BYTES = 384;
+export const HEADER_BYTES = 512;
 export const MIN_DATA_BYTES = 64;
 export const MAX_DATA_BYTES = 2 ** 30;
 
@@ -27,14 +30,15 @@ export const W_MAX_MESSAGE = 5;
 
 export const W_HEAD = 32; // free-running byte position: spsc = published end, mpsc = claimed end
 export const W_CLAIM_OWNER = 33; // mpsc: pid of the producer inside the claim step, 0 = free
-export const W_CLAIM_WANTED = 34; // mpsc: set by a producer about to park on the claim word
-export const W_SPACE_WANTED = 35; // set by a producer about to park until space frees up
-export const W_SPACE_BELL = 36; // futex word bumped by the consumer to wake parked producers
 
 export const W_TAIL = 64; // free-running byte position of the oldest record not yet released
-export const W_DATA_WANTED = 65; // set by the consumer about to park until a record is committed
-export const W_DATA_BELL = 66; // futex word bumped by producers to wake the consumer
-export const W_RECOVERED = 67; // records skipped because their producer died mid-write
+export const W_RECOVERED = 65; // records skipped because their producer died mid-write
+
+export const W_DATA_WANTED = 96; // set by the consumer about to park until a record is committed
+export const W_DATA_BELL = 97; // futex word bumped by producers to wake the consumer
+export const W_SPACE_WANTED = 98; // set by a producer about to park until space frees up
+export const W_SPACE_BELL = 99; // futex word bumped by the consumer to wake parked producers
+export const W_CLAIM_WANTED = 100; // mpsc: set by a producer about to park on the claim word
 
 export const HEADER_WORDS = HEADER_BYTES / 4;
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MessageRing } from '../src/message-ring.js';
 import { fillMessage, messageLength, sharedMapping } from './message-ring-helpers.js';
 
-// Documented layout words (README): head at byte 128, tail at byte 256, data at byte 384.
+// Documented layout words (README): head at byte 128, tail at byte 256, data at byte 512.
 const W_HEAD = 32;
 const W_CLAIM_OWNER = 33;
 const W_TAIL = 64;
-const DATA = 384;
+const DATA = 512;
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
@@ -30,7 +30,7 @@ function bytesOf(length: number, seed: number): Uint8Array {
 
 describe('MessageRing layout and validation', () => {
   it('sizes the header plus the data area and rejects bad options clearly', () => {
-    expect(MessageRing.sizeFor({ bytes: 4096 })).toBe(384 + 4096);
+    expect(MessageRing.sizeFor({ bytes: 4096 })).toBe(512 + 4096);
     for (const bytes of [0, 63, 100, 2 ** 31, 1.5, Number.NaN]) {
       expect(() => MessageRing.sizeFor({ bytes })).toThrow(expect.objectContaining({ code: 'ERR_SHMKIT_RING_BAD_OPTIONS' }));
     }
@@ -48,7 +48,7 @@ describe('MessageRing layout and validation', () => {
     expect(() => MessageRing.attach(buffer, 0)).toThrow(expect.objectContaining({ code: 'ERR_SHMKIT_RING_BAD_MAGIC' }));
     MessageRing.create(buffer, 64, { bytes: 1024 });
     expect(MessageRing.attach(buffer, 64).bytes).toBe(1024);
-    const words = new Int32Array(buffer, 64, 96);
+    const words = new Int32Array(buffer, 64, 128);
     words[1] = 99;
     expect(() => MessageRing.attach(buffer, 64)).toThrow(expect.objectContaining({ code: 'ERR_SHMKIT_RING_BAD_VERSION' }));
     words[1] = 1;
@@ -141,7 +141,7 @@ describe('MessageRing send and receive in one process', () => {
 
   it('keeps working across the wrap of the 32-bit positions', () => {
     using r = ringOf(512);
-    const words = new Int32Array(r.mapping.buffer, 0, 96);
+    const words = new Int32Array(r.mapping.buffer, 0, 128);
     const start = 0xffff_fe00 | 0;
     words[W_HEAD] = start;
     words[W_TAIL] = start;
@@ -251,7 +251,7 @@ describe('MessageRing waits in one process', () => {
 describe('MessageRing recovery from a producer that died inside a send (state laid out by hand)', () => {
   it('a claim word left by a dead process is taken over', () => {
     using r = ringOf(1024, 'mpsc');
-    const words = new Int32Array(r.mapping.buffer, 0, 96);
+    const words = new Int32Array(r.mapping.buffer, 0, 128);
     words[W_CLAIM_OWNER] = deadPid();
     expect(r.producer.send('after')).toBe(true);
     expect(r.producer.stats().claimsRecovered).toBe(1);
@@ -260,7 +260,7 @@ describe('MessageRing recovery from a producer that died inside a send (state la
 
   it('a record claimed but never committed by a dead process is skipped unseen and counted', () => {
     using r = ringOf(1024, 'mpsc');
-    const words = new Int32Array(r.mapping.buffer, 0, 96);
+    const words = new Int32Array(r.mapping.buffer, 0, 128);
     const data = new Int32Array(r.mapping.buffer, DATA, 256);
     // What a producer killed during its copy leaves: header (length, owner) without the commit bit.
     data[0] = 100;
@@ -275,7 +275,7 @@ describe('MessageRing recovery from a producer that died inside a send (state la
 
   it('a record still being written by a live process is waited for, not skipped', () => {
     using r = ringOf(1024, 'mpsc');
-    const words = new Int32Array(r.mapping.buffer, 0, 96);
+    const words = new Int32Array(r.mapping.buffer, 0, 128);
     const data = new Int32Array(r.mapping.buffer, DATA, 256);
     data[0] = 4;
     data[1] = process.pid;
