@@ -25,9 +25,15 @@ interface ConsumerResult {
 }
 
 /** MessageRing messages of `bytes` bytes per second between two processes (zero-copy receive). */
-export async function messageRingRate(mode: MessageRingMode, bytes: number): Promise<number> {
+export async function messageRingRate(
+  mode: MessageRingMode,
+  bytes: number,
+  batches: { publishBatch?: number; releaseBatch?: number } = {},
+): Promise<number> {
   const options = { bytes: RING_BYTES, mode };
-  const args = (role: string) => (path: string) => [JSON.stringify({ path, role, bytes, ringOffset: CONTROL_BYTES, warmMs: WARM_MS })];
+  const args = (role: string) => (path: string) => [
+    JSON.stringify({ path, role, bytes, ringOffset: CONTROL_BYTES, warmMs: WARM_MS, ...batches }),
+  ];
   const [, consumer] = await runPair<unknown, ConsumerResult>({
     bytes: MessageRing.sizeFor(options),
     setup: (file) => {
@@ -83,37 +89,58 @@ const row = (id: string, label: string, value: number, extra: Partial<Measuremen
   ...extra,
 });
 
+const versus = ['uds-each-1k', 'uds-batched-1k', 'ipc-json-1k'];
+const goals = [
+  { text: '≥ 3 M/s', min: 3e6 },
+  { text: '≥ 8× UDS each', relativeTo: 'uds-each-1k', factor: 8 },
+  { text: '≥ 15× IPC', relativeTo: 'ipc-json-1k', factor: 15 },
+];
+
 export const messageRingScenarios: Scenario[] = [
   {
     name: 'message ring spsc 1 KiB',
     run: async () => [
       row('msgring-spsc-1k', 'MessageRing spsc, 1 KiB, send()/receive() (zero-copy view)', await messageRingRate('spsc', 1024), {
-        versus: ['uds-each-1k', 'ipc-json-1k'],
-        goals: [
-          { text: '≥ 3 M/s', min: 3e6 },
-          { text: '≥ 8× UDS each', relativeTo: 'uds-each-1k', factor: 8 },
-          { text: '≥ 15× IPC', relativeTo: 'ipc-json-1k', factor: 15 },
-        ],
+        versus,
+        goals,
       }),
+    ],
+  },
+  {
+    name: 'message ring spsc 1 KiB, batches of 8',
+    run: async () => [
+      row(
+        'msgring-spsc-1k-batched',
+        'MessageRing spsc, 1 KiB, publishBatch/releaseBatch 8',
+        await messageRingRate('spsc', 1024, { publishBatch: 8, releaseBatch: 8 }),
+        { versus, goals },
+      ),
     ],
   },
   {
     name: 'message ring mpsc 1 KiB',
-    run: async () => [
-      row('msgring-mpsc-1k', 'MessageRing mpsc (1 producer), 1 KiB', await messageRingRate('mpsc', 1024), {
-        versus: ['uds-each-1k', 'ipc-json-1k'],
-      }),
-    ],
+    run: async () => [row('msgring-mpsc-1k', 'MessageRing mpsc (1 producer), 1 KiB', await messageRingRate('mpsc', 1024), { versus })],
   },
   {
-    name: 'message ring spsc 64 B',
+    name: 'message ring spsc 64 B, batches of 8',
     run: async () => [
-      row('msgring-spsc-64', 'MessageRing spsc, 64 B', await messageRingRate('spsc', 64), { versus: ['uds-each-1k', 'ipc-json-1k'] }),
+      row(
+        'msgring-spsc-64',
+        'MessageRing spsc, 64 B, publishBatch/releaseBatch 8',
+        await messageRingRate('spsc', 64, { publishBatch: 8, releaseBatch: 8 }),
+        { versus },
+      ),
     ],
   },
   {
     name: 'Unix socket, one write per 1 KiB message',
     run: async () => [row('uds-each-1k', 'Unix socket, one write() per 1 KiB message', await udsRate(1024), { baseline: true })],
+  },
+  {
+    name: 'Unix socket, 1 KiB messages in 64 KiB writes',
+    run: async () => [
+      row('uds-batched-1k', 'Unix socket, 1 KiB messages in 64 KiB writes', await udsRate(1024, true), { baseline: true }),
+    ],
   },
   {
     name: "child_process IPC ('json'), 1 KiB",

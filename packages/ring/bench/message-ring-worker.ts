@@ -12,12 +12,18 @@ interface Config {
   bytes: number;
   ringOffset: number;
   warmMs: number;
+  publishBatch?: number;
+  releaseBatch?: number;
+  receive?: 'view' | 'into';
 }
 
 const config = JSON.parse(process.argv[2]!) as Config;
 const file = openSharedFile(config.path);
 const control = controlView(file.buffer);
-const ring = MessageRing.attach(file.buffer, config.ringOffset);
+const ring = MessageRing.attach(file.buffer, config.ringOffset, {
+  publishBatch: config.publishBatch ?? 1,
+  releaseBatch: config.releaseBatch ?? 1,
+});
 
 function produce(): void {
   const message = new Uint8Array(config.bytes);
@@ -36,7 +42,18 @@ function produce(): void {
   }
 }
 
+/** The next message: a zero-copy view, or copied into `scratch` (then a view of the copy). */
+function receiver(): () => Uint8Array | undefined {
+  if (config.receive !== 'into') return () => ring.receive();
+  const scratch = new Uint8Array(config.bytes);
+  return () => {
+    const n = ring.receiveInto(scratch);
+    return n < 0 ? undefined : scratch;
+  };
+}
+
 function consume() {
+  const next = receiver();
   let expected = 0;
   let errors = 0;
   let count = 0;
@@ -48,7 +65,7 @@ function consume() {
       warmCount = count;
       warmAt = performance.now();
     }
-    const msg = ring.receive();
+    const msg = next();
     if (msg === undefined) {
       if (stopRequested(control)) break;
       continue;
@@ -69,6 +86,7 @@ function consume() {
 readyAndWaitForGo(control);
 if (config.role === 'producer') {
   produce();
+  ring.flush();
   console.log(JSON.stringify({ ok: true, stats: ring.stats() }));
 } else {
   console.log(JSON.stringify(consume()));

@@ -1,5 +1,5 @@
 // A separate process taking one role against a MessageRing in a shared file:
-//   produce-random <path> <size> <count>                 spsc stream, sizes 0..max (messageLength)
+//   produce-random <path> <size> <count> [publishBatch]  spsc stream, sizes 0..max (messageLength)
 //   produce-numbered <path> <size> <producer> <count> <maxLen> [wait|async]
 //   consume-numbered <path> <size> <producers> <count>   checks order per producer, prints a summary
 //   flood <path> <size> <producer> <len>                 sends numbered messages of `len` bytes forever
@@ -18,7 +18,8 @@ import {
 
 const [role, path, sizeText, ...rest] = process.argv.slice(2);
 const size = Number(sizeText);
-const ring = MessageRing.attach(mapExisting(path!, size), 0);
+const publishBatch = role === 'produce-random' ? Number(rest[1] ?? 1) : 1;
+const ring = MessageRing.attach(mapExisting(path!, size), 0, { publishBatch });
 
 async function main(): Promise<void> {
   switch (role) {
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         fillMessage(msg, 0, seq);
         if (!ring.sendWait(msg, 20_000)) throw new Error(`send ${seq} timed out`);
       }
+      ring.flush();
       console.log(`done ${JSON.stringify(ring.stats())}`);
       break;
     }

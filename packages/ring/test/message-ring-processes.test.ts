@@ -25,13 +25,13 @@ afterEach(() => {
 });
 
 describe('MessageRing between processes', () => {
-  it('spsc: random sizes from 0 to the maximum arrive whole and in order, across many wraps', async () => {
+  it.each([1, 16])('spsc: random sizes from 0 to the maximum arrive whole and in order, across many wraps (batch %i)', async (batch) => {
     const bytes = 4096;
     const size = MessageRing.sizeFor({ bytes });
     using mapping = sharedMapping(size);
-    const ring = MessageRing.create(mapping.buffer, 0, { bytes });
+    const ring = MessageRing.create(mapping.buffer, 0, { bytes, releaseBatch: batch });
     const count = 3000;
-    const producer = start(['produce-random', mapping.path, String(size), String(count)]);
+    const producer = start(['produce-random', mapping.path, String(size), String(count), String(batch)]);
     const out = lines(producer);
     const expected = new Uint8Array(ring.maxMessageBytes);
     let total = 0;

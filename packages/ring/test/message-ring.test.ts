@@ -203,6 +203,41 @@ describe('MessageRing send and receive in one process', () => {
   });
 });
 
+describe('MessageRing batched publication', () => {
+  it('publishBatch holds sends back until the batch is full, flush(), a full ring or the end of the job', async () => {
+    using r = ringOf(256);
+    const producer = MessageRing.attach(r.mapping.buffer, 0, { publishBatch: 4 });
+    for (let i = 0; i < 3; i++) expect(producer.send(`m${i}`)).toBe(true);
+    expect(r.consumer.receive()).toBeUndefined(); // not published yet
+    producer.send('m3'); // the fourth completes the batch
+    for (let i = 0; i < 4; i++) expect(Buffer.from(r.consumer.receive()!).toString()).toBe(`m${i}`);
+    producer.send('a');
+    producer.flush();
+    expect(Buffer.from(r.consumer.receive()!).toString()).toBe('a');
+    producer.send('b');
+    await Promise.resolve(); // the microtask at the end of the job publishes
+    expect(Buffer.from(r.consumer.receive()!).toString()).toBe('b');
+    // A full ring publishes what is pending, so the consumer can make room.
+    let sent = 0;
+    while (producer.send(new Uint8Array(40))) sent++;
+    let got = 0;
+    while (r.consumer.receive()) got++;
+    expect(got).toBe(sent);
+    expect(() => MessageRing.attach(r.mapping.buffer, 0, { publishBatch: 0 })).toThrow(/publishBatch/);
+  });
+
+  it('releaseBatch gives space back in batches, and at once when the ring is found empty', () => {
+    using r = ringOf(1024);
+    const consumer = MessageRing.attach(r.mapping.buffer, 0, { releaseBatch: 8 });
+    for (let i = 0; i < 5; i++) r.producer.send(new Uint8Array(24)); // 32-byte records
+    for (let i = 0; i < 4; i++) consumer.receive();
+    expect(r.producer.usedBytes).toBe(5 * 32); // nothing given back yet
+    consumer.receive(); // the fifth is held as a view
+    expect(consumer.receive()).toBeUndefined(); // empty: everything goes back at once
+    expect(r.producer.usedBytes).toBe(0);
+  });
+});
+
 describe('MessageRing waits in one process', () => {
   it('sendWait and receiveWait time out with false / undefined', () => {
     using r = ringOf(64);
