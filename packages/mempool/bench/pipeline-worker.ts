@@ -23,7 +23,7 @@ const config = JSON.parse(process.argv[2]!) as Config;
 const file = openSharedFile(config.path);
 const control = controlView(file.buffer);
 const pool = Mempool.attach(file.buffer, config.poolOffset);
-const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch });
+const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch, releaseBatch: config.publishBatch });
 const last = config.payload - 1;
 
 function payloadSource(): Uint8Array {

@@ -107,12 +107,12 @@ export const messageRingScenarios: Scenario[] = [
     ],
   },
   {
-    name: 'message ring spsc 1 KiB, batches of 8',
+    name: 'message ring spsc 1 KiB, batches of 32',
     run: async () => [
       row(
         'msgring-spsc-1k-batched',
-        'MessageRing spsc, 1 KiB, publishBatch/releaseBatch 8',
-        await messageRingRate('spsc', 1024, { publishBatch: 8, releaseBatch: 8 }),
+        'MessageRing spsc, 1 KiB, publishBatch/releaseBatch 32',
+        await messageRingRate('spsc', 1024, { publishBatch: 32, releaseBatch: 32 }),
         { versus, goals },
       ),
     ],
@@ -122,12 +122,12 @@ export const messageRingScenarios: Scenario[] = [
     run: async () => [row('msgring-mpsc-1k', 'MessageRing mpsc (1 producer), 1 KiB', await messageRingRate('mpsc', 1024), { versus })],
   },
   {
-    name: 'message ring spsc 64 B, batches of 8',
+    name: 'message ring spsc 64 B, batches of 32',
     run: async () => [
       row(
         'msgring-spsc-64',
-        'MessageRing spsc, 64 B, publishBatch/releaseBatch 8',
-        await messageRingRate('spsc', 64, { publishBatch: 8, releaseBatch: 8 }),
+        'MessageRing spsc, 64 B, publishBatch/releaseBatch 32',
+        await messageRingRate('spsc', 64, { publishBatch: 32, releaseBatch: 32 }),
         { versus },
       ),
     ],

@@ -9,3 +9,12 @@ export {
   type WaitOptions,
 } from './ring.js';
 export { RingError, type RingErrorCode } from './ring-errors.js';
+export {
+  MessageRing,
+  type MessageRingHandleOptions,
+  type MessageRingMode,
+  type MessageRingOptions,
+  type MessageRingStats,
+  type MessageRingWaitOptions,
+} from './message-ring.js';
+export { MessageRingError, type MessageRingErrorCode } from './message-ring-errors.js';
