@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { canPin } from './lib/procs.js';
+import { waitForQuiet } from './lib/quiet.js';
 import { barChart, type Measurement, markdownTables, medians, type Scenario } from './lib/report.js';
 import { baselineScenarios } from './scenarios/baseline-scenarios.js';
 import { ringScenarios, THROUGHPUT } from './scenarios/ring.js';
@@ -26,9 +27,15 @@ const only = option('--only');
 const selected = scenarios.filter((s) => only === undefined || s.name.includes(only));
 
 const all: Measurement[] = [];
+let runs = 0;
+let quietRuns = 0;
 for (let round = 1; round <= rounds; round++) {
   for (const scenario of selected) {
-    process.stderr.write(`round ${round}/${rounds}: ${scenario.name} ... `);
+    // The machine is shared: start each case only once other work has calmed down (or 30 s passed).
+    const quiet = await waitForQuiet(0.1, 30_000);
+    runs++;
+    if (quiet) quietRuns++;
+    process.stderr.write(`round ${round}/${rounds}: ${scenario.name}${quiet ? '' : ' (machine busy)'} ... `);
     try {
       const ms = await scenario.run();
       all.push(...ms);
@@ -40,7 +47,10 @@ for (let round = 1; round <= rounds; round++) {
 }
 
 const results = medians(all);
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${canPin() ? 'pinned to CPUs 0 and 1 (taskset)' : 'unpinned'}, load average ${loadavg()[0]!.toFixed(1)} at the end, median of ${rounds} round(s)`;
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${canPin() ? 'pinned to CPUs 0 and 1 (taskset)' : 'unpinned'}, ` +
+  `median and best of ${rounds} interleaved round(s); ${quietRuns} of ${runs} cases started with < 10 % of the CPUs busy with other work ` +
+  `(load average ${loadavg()[0]!.toFixed(1)} at the end)`;
 const chart = barChart(results, THROUGHPUT);
 const text = [`Measured ${new Date().toISOString().slice(0, 10)}: ${machine}.`, '', markdownTables(results), '```text', chart, '```', ''].join('\n');
 console.log(text);

@@ -27,19 +27,19 @@ import {
 /** Per-handle settings: they live in the calling process, not in shared memory. */
 export interface RingHandleOptions {
   /**
-   * spsc producers only: make enqueued elements visible to the consumer every `publishBatch`
-   * elements instead of at every enqueue() (1, the default). Pending elements are also published
-   * when the ring looks full, before any wait, on flush(), by every bulk/burst call, and in a
-   * microtask at the end of the current job. Trades latency for throughput: one atomic store per
-   * batch instead of one per element.
+   * spsc producers only: make enqueued elements visible to the consumer once `publishBatch`
+   * elements are pending instead of at every call (1, the default: each enqueue and each
+   * bulk/burst call publishes). Pending elements are also published when the ring looks full,
+   * before any wait, on flush(), and in a microtask at the end of the current job. Trades latency
+   * for throughput: one atomic store per batch instead of one per call.
    */
   publishBatch?: number;
   /**
-   * spsc consumers only: give read slots back to the producer every `releaseBatch` dequeue()
-   * calls instead of at every call (1, the default). Read slots are also released when the ring
-   * looks empty, before any wait, on flush(), by every bulk/burst call, and in a microtask at the
-   * end of the current job. Caution: a consumer killed with unreleased slots leaves up to
-   * releaseBatch - 1 elements that a replacement consumer will receive again.
+   * spsc consumers only: give read slots back to the producer once `releaseBatch` are pending
+   * instead of at every call (1, the default). Read slots are also released when the ring looks
+   * empty, before any wait, on flush(), and in a microtask at the end of the current job.
+   * Caution: a consumer killed with unreleased slots leaves up to releaseBatch - 1 elements that
+   * a replacement consumer will receive again.
    */
   releaseBatch?: number;
   /** Synchronous waits spin this long (microseconds) before parking on the futex. Default 20. */

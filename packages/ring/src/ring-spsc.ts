@@ -185,7 +185,13 @@ export class SpscRing extends Ring {
     if (first < n) this.copier.copyIn(src, index + first, 0, n - first);
     this.prodPos = (pos + n) | 0;
     this.enqueuedCount += n;
-    this.publish();
+    this.unpublished += n;
+    if (this.unpublished >= this.publishBatch) {
+      this.publish();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushTask);
+    }
     return n;
   }
 
@@ -207,8 +213,14 @@ export class SpscRing extends Ring {
     this.copier.copyOut(dst, index, slot, first);
     if (first < n) this.copier.copyOut(dst, index + first, 0, n - first);
     this.consPos = (pos + n) | 0;
-    this.releaseNow();
     this.dequeuedCount += n;
+    this.unreleased += n;
+    if (this.unreleased >= this.releaseBatch) {
+      this.releaseNow();
+    } else if (!this.releaseQueued) {
+      this.releaseQueued = true;
+      queueMicrotask(this.releaseTask);
+    }
     return n;
   }
 

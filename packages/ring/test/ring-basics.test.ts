@@ -236,6 +236,12 @@ describe('Ring spsc extras', () => {
     await Promise.resolve();
     expect(consumer.count).toBe(6);
     for (let i = 0; i < 6; i++) expect(consumer.dequeue()).toBe(i);
+    // Bursts count towards the batch: 3 pending, then 3 more publish all 6.
+    const src = Float64Array.of(6, 7, 8);
+    expect(producer.enqueueBurst(src, 3)).toBe(3);
+    expect(consumer.count).toBe(0);
+    expect(producer.enqueueBurst(src, 3)).toBe(3);
+    expect(consumer.count).toBe(6);
   });
 
   it('releaseBatch defers giving slots back until the batch is full, the ring looks empty, flush(), or the end of the job', async () => {
@@ -257,9 +263,17 @@ describe('Ring spsc extras', () => {
     expect(consumer.dequeue()).toBe(10);
     await Promise.resolve();
     expect(producer.freeCount).toBe(1);
-    // A consumer that only reads with bulk calls releases at each call.
+    // Bulk calls count towards the batch too.
     const dst = new Float64Array(3);
     expect(consumer.dequeueBulk(dst, 3)).toBe(3);
+    expect(producer.freeCount).toBe(1);
+    await Promise.resolve();
+    expect(producer.freeCount).toBe(4);
+    // With the default (1) every call releases at once.
+    const eager = Ring.attach(buffer, 0);
+    producer.enqueue(1);
+    producer.enqueue(2);
+    expect(eager.dequeueBulk(dst, 2)).toBe(2);
     expect(producer.freeCount).toBe(4);
   });
 

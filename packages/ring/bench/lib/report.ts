@@ -14,6 +14,9 @@ export interface Measurement {
   goals?: Goal[];
   /** Whether this row is a baseline (printed in italics in the chart). */
   baseline?: boolean;
+  /** Filled in by medians(): the best value over the rounds, and how many rounds there were. */
+  best?: number;
+  rounds?: number;
 }
 
 export interface Goal {
@@ -40,7 +43,11 @@ function median(values: number[]): number {
 export function medians(all: Measurement[]): Measurement[] {
   const byId = new Map<string, Measurement[]>();
   for (const m of all) byId.set(m.id, [...(byId.get(m.id) ?? []), m]);
-  return [...byId.values()].map((ms) => ({ ...ms[0]!, value: median(ms.map((m) => m.value)) }));
+  return [...byId.values()].map((ms) => {
+    const values = ms.map((m) => m.value);
+    const best = ms[0]!.better === 'higher' ? Math.max(...values) : Math.min(...values);
+    return { ...ms[0]!, value: median(values), best, rounds: values.length };
+  });
 }
 
 export function formatValue(m: Pick<Measurement, 'value' | 'unit'>): string {
@@ -85,11 +92,17 @@ export function markdownTables(ms: Measurement[]): string {
   const sections = [...new Set(ms.map((m) => m.section))];
   const out: string[] = [];
   for (const section of sections) {
-    out.push(`**${section}**`, '', '| case | result | goal | compared in the same run (higher = shmkit better) |', '|---|---:|---|---|');
+    out.push(
+      `**${section}**`,
+      '',
+      '| case | median | best | goal (on the median) | median against the same run (higher = shmkit better) |',
+      '|---|---:|---:|---|---|',
+    );
     for (const m of ms.filter((x) => x.section === section)) {
       const ratios = (m.versus ?? []).map((id) => byId.get(id)).filter((x): x is Measurement => x !== undefined);
       const label = m.baseline ? `*${m.label}*` : m.label;
-      out.push(`| ${label} | ${formatValue(m)} | ${goalCell(m, byId)} | ${ratios.map((o) => ratio(m, o)).join(', ')} |`);
+      const best = m.best === undefined || (m.rounds ?? 1) < 2 ? '' : formatValue({ value: m.best, unit: m.unit });
+      out.push(`| ${label} | ${formatValue(m)} | ${best} | ${goalCell(m, byId)} | ${ratios.map((o) => ratio(m, o)).join(', ')} |`);
     }
     out.push('');
   }

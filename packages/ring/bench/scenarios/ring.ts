@@ -58,6 +58,21 @@ export const ringScenarios: Scenario[] = [
     ],
   },
   {
+    name: 'ring spsc burst 32, batched publication',
+    run: async () => [
+      {
+        id: 'ring-spsc-burst32-batched',
+        section: THROUGHPUT,
+        label: 'Ring spsc, bursts of 32, publishBatch/releaseBatch 256',
+        value: await ringThroughput({ mode: 'spsc', variant: 'burst', burst: 32, publishBatch: 256, releaseBatch: 256 }),
+        unit: 'M/s',
+        better: 'higher',
+        versus: ['c-spsc-burst32', 'uds-batched', 'ipc-json'],
+        goals: [{ text: '≥ 150 M/s', min: 150e6 }],
+      },
+    ],
+  },
+  {
     name: 'ring mpmc single',
     run: async () => [
       {
