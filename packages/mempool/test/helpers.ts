@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
 import { spawnTs, uniqueName } from '@shmkit/testkit';
 
+export { lineReader as lines } from '@shmkit/testkit';
+
 /** A /dev/shm file of `size` bytes mapped MAP_SHARED; child processes map the same path themselves. */
 export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
   const path = join('/dev/shm', uniqueName('shmkit-mempool'));
@@ -35,59 +37,6 @@ export function alignUp(n: number, to = 64): number {
 }
 
 export const childScript = join(import.meta.dirname, 'mempool-child.ts');
-
-/** Collects a child's stdout lines; resolves the next line matching a pattern, in order. */
-export function lines(proc: ChildProcess): {
-  next(match: RegExp, timeoutMs?: number): Promise<string>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const seen: string[] = [];
-  let partial = '';
-  let stderr = '';
-  let wake: (() => void) | undefined;
-  let ended = false;
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    partial += chunk;
-    const parts = partial.split('\n');
-    partial = parts.pop() ?? '';
-    seen.push(...parts);
-    wake?.();
-  });
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-    proc.once('close', (code, signal) => {
-      ended = true;
-      wake?.();
-      resolve({ code, signal, stderr });
-    });
-  });
-  let cursor = 0;
-  return {
-    exit,
-    async next(match, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        while (cursor < seen.length) {
-          const line = seen[cursor++]!;
-          if (match.test(line)) return line;
-        }
-        if (ended) throw new Error(`child ended before printing ${match}; stderr: ${stderr}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no line matching ${match} within ${timeoutMs} ms; stderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    },
-  };
-}
 
 /** Starts the child script with a role; killed after the test if still running. */
 export function startChild(args: string[], running: ChildProcess[]): ChildProcess {

@@ -42,7 +42,7 @@ describe('Mempool between processes', () => {
           for (const child of children) {
             const line = await child.next(/^held /);
             held.push(...(JSON.parse(line.slice(5)) as { held: number[] }).held);
-            expect((await child.exit).code).toBe(0);
+            expect(await child.exited).toBe(0);
           }
           expect(new Set(held).size).toBe(held.length); // nobody was handed a block someone else held
           expect(pool.audit()).toEqual({ free: count - held.length, out: held.length });
@@ -68,7 +68,7 @@ describe('Mempool between processes', () => {
     expect(pool.audit()).toEqual({ free: 27, out: 5 });
     expect(pool.reclaimDead()).toEqual([]); // alive: nothing to take
     child.kill('SIGKILL');
-    expect((await out.exit).signal).toBe('SIGKILL');
+    expect(await out.exited).toBe(-1) // killed by a signal;
     const reclaimed = pool.reclaimDead();
     // Its 5 blocks plus the 3 still parked in its cache (a refill takes 8).
     expect(reclaimed).toHaveLength(8);
@@ -109,8 +109,8 @@ describe('Mempool between processes', () => {
       expect(await producer.next(/^produced /)).toBe(`produced ${count}`);
       const summary = await consumer.next(/^consumed /);
       expect(summary).toMatch(new RegExp(`^consumed ${count} `));
-      expect((await producer.exit).code).toBe(0);
-      expect((await consumer.exit).code).toBe(0);
+      expect(await producer.exited).toBe(0);
+      expect(await consumer.exited).toBe(0);
       // Both closed their handles: every block is back on the shared ring, none was lost or doubled.
       expect(pool.audit()).toEqual({ free: 64, out: 0 });
       expect(pool.available).toBe(64);

@@ -1,5 +1,6 @@
 // MessageRing scenarios for bench/run.ts: messages per second between two processes, with the
-// Unix-socket (one write per message) and child_process IPC baselines measured in the same run.
+// Unix-socket (one write per message, and 64 KiB writes) and child_process IPC baselines measured
+// in the same run. `pnpm bench --only "message ring"` runs just these.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +99,7 @@ const goals = [
 
 export const messageRingScenarios: Scenario[] = [
   {
-    name: 'message ring spsc 1 KiB',
+    name: 'message ring: spsc 1 KiB',
     run: async () => [
       row('msgring-spsc-1k', 'MessageRing spsc, 1 KiB, send()/receive() (zero-copy view)', await messageRingRate('spsc', 1024), {
         versus,
@@ -107,7 +108,7 @@ export const messageRingScenarios: Scenario[] = [
     ],
   },
   {
-    name: 'message ring spsc 1 KiB, batches of 32',
+    name: 'message ring: spsc 1 KiB, batches of 32',
     run: async () => [
       row(
         'msgring-spsc-1k-batched',
@@ -118,11 +119,11 @@ export const messageRingScenarios: Scenario[] = [
     ],
   },
   {
-    name: 'message ring mpsc 1 KiB',
+    name: 'message ring: mpsc 1 KiB',
     run: async () => [row('msgring-mpsc-1k', 'MessageRing mpsc (1 producer), 1 KiB', await messageRingRate('mpsc', 1024), { versus })],
   },
   {
-    name: 'message ring spsc 64 B, batches of 32',
+    name: 'message ring: spsc 64 B, batches of 32',
     run: async () => [
       row(
         'msgring-spsc-64',
@@ -133,17 +134,17 @@ export const messageRingScenarios: Scenario[] = [
     ],
   },
   {
-    name: 'Unix socket, one write per 1 KiB message',
+    name: 'message ring: Unix socket, one write per 1 KiB message',
     run: async () => [row('uds-each-1k', 'Unix socket, one write() per 1 KiB message', await udsRate(1024), { baseline: true })],
   },
   {
-    name: 'Unix socket, 1 KiB messages in 64 KiB writes',
+    name: 'message ring: Unix socket, 1 KiB messages in 64 KiB writes',
     run: async () => [
       row('uds-batched-1k', 'Unix socket, 1 KiB messages in 64 KiB writes', await udsRate(1024, true), { baseline: true }),
     ],
   },
   {
-    name: "child_process IPC ('json'), 1 KiB",
+    name: "message ring: child_process IPC ('json'), 1 KiB",
     run: async () => [row('ipc-json-1k', "child_process IPC ('json'), 1 KiB string", await ipcRate(1024), { baseline: true })],
   },
 ];

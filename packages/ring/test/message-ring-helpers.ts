@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
 import { spawnTs, uniqueName } from '@shmkit/testkit';
 
+export { lineReader as lines } from '@shmkit/testkit';
+
 /** A /dev/shm file of `size` bytes mapped MAP_SHARED; children map the same path on their own. */
 export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
   const path = join('/dev/shm', uniqueName('shmkit-msgring'));
@@ -35,59 +37,6 @@ export const childScript = join(import.meta.dirname, 'message-ring-child.ts');
 
 export function spawnChild(args: string[]): ChildProcess {
   return spawnTs(childScript, args);
-}
-
-/** Collects stdout lines from the start; resolves lines matching a pattern in turn. */
-export function lines(proc: ChildProcess): {
-  next(match: RegExp, timeoutMs?: number): Promise<string>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const seen: string[] = [];
-  let partial = '';
-  let stderr = '';
-  let wake: (() => void) | undefined;
-  let ended = false;
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    partial += chunk;
-    const parts = partial.split('\n');
-    partial = parts.pop() ?? '';
-    seen.push(...parts);
-    wake?.();
-  });
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-    proc.once('close', (code, signal) => {
-      ended = true;
-      wake?.();
-      resolve({ code, signal, stderr });
-    });
-  });
-  let cursor = 0;
-  return {
-    exit,
-    async next(match, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        while (cursor < seen.length) {
-          const line = seen[cursor++]!;
-          if (match.test(line)) return line;
-        }
-        if (ended) throw new Error(`child ended before printing ${match}; stderr: ${stderr}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no line matching ${match} within ${timeoutMs} ms; stderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    },
-  };
 }
 
 /** Deterministic message content: (producer, sequence) repeated, so any torn byte shows. */
