@@ -216,7 +216,14 @@ export class Mempool {
     return true;
   }
 
+  /** Records this process as the holder of an index just taken from the shared ring. */
   private holdByMe(index: number): void {
+    if (index >= this.count) {
+      throw new MempoolError(
+        'ERR_SHMKIT_MEMPOOL_CORRUPT',
+        `the free ring held ${index}, which is not a block of this pool: the pool memory was overwritten`,
+      );
+    }
     const m = index * META_WORDS;
     this.meta[m + META_PID] = this.pid;
     this.meta[m + META_START] = this.startTicks;

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { Ring } from '@shmkit/ring';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Mempool, type MempoolOptions } from '../src/index.js';
@@ -148,6 +149,14 @@ describe('Mempool in one process', () => {
     meta[free * 4] = 1; // a block on the free ring marked out
     expect(() => p.pool.audit()).toThrow(new RegExp(`block ${free} is on the free ring but marked out`));
     expect(p.pool.available).toBe(3); // the audit put the free ring back
+  });
+
+  it('an index on the free ring that is not a block of the pool is reported, never handed out', () => {
+    using p = poolOf({ blockSize: 16, count: 2 });
+    expect(p.pool.get()).toBeGreaterThanOrEqual(0);
+    expect(p.pool.get()).toBeGreaterThanOrEqual(0);
+    Ring.attach(p.mapping.buffer, 128).enqueue(999); // the free ring sits at byte 128 (README)
+    expect(() => p.pool.get()).toThrow(code('ERR_SHMKIT_MEMPOOL_CORRUPT'));
   });
 
   it('reclaimDead takes back blocks whose holder is gone, and only those', () => {

@@ -576,13 +576,17 @@ export class MessageRing {
         return PENDING;
       }
       this.stallActive = false;
+      const length = word & LENGTH_MASK;
       if ((word & PADDING) !== 0) {
-        this.consTail = (tail + (word & LENGTH_MASK)) | 0;
+        if (length < RECORD_HEADER_BYTES || length > this.bytes - pos) this.throwCorrupt(tail, word);
+        this.consTail = (tail + length) | 0;
         this.releaseNow();
         continue;
       }
-      this.heldLength = word & LENGTH_MASK;
-      this.heldBytes = recordBytes(this.heldLength);
+      const size = recordBytes(length);
+      if (size > this.bytes - pos) this.throwCorrupt(tail, word);
+      this.heldLength = length;
+      this.heldBytes = size;
       return pos;
     }
   }
@@ -605,6 +609,7 @@ export class MessageRing {
     const owner = this.words[(pos >>> 2) + 1]!;
     if (!isProcessGone(owner, ticksAgo(now - this.stallSinceMs))) return false;
     this.stallActive = false;
+    if (recordBytes(word & LENGTH_MASK) > this.bytes - pos) this.throwCorrupt(tail, word);
     Atomics.add(this.ctrl, W_RECOVERED, 1);
     this.consTail = (tail + recordBytes(word & LENGTH_MASK)) | 0;
     this.releaseNow();
@@ -721,6 +726,14 @@ export class MessageRing {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** A record header that cannot have been written by a producer: stop rather than loop or misread. */
+  private throwCorrupt(position: number, word: number): never {
+    throw new MessageRingError(
+      'ERR_SHMKIT_RING_CORRUPT',
+      `MessageRing record header 0x${(word >>> 0).toString(16)} at position ${position >>> 0} does not fit the data area: the ring memory was overwritten`,
+    );
   }
 
   private assertOpen(): void {

@@ -62,6 +62,18 @@ describe('MessageRing layout and validation', () => {
   });
 });
 
+describe('MessageRing with damaged memory', () => {
+  it('a record header that cannot fit the data area is reported, not looped on or misread', () => {
+    using r = ringOf(256);
+    const data = new Int32Array(r.mapping.buffer, DATA, 64);
+    r.producer.send('x');
+    data[0] = (0x80000000 | 0x40000000 | 0) | 0; // padding of length 0
+    expect(() => r.consumer.receive()).toThrow(expect.objectContaining({ code: 'ERR_SHMKIT_RING_CORRUPT' }));
+    data[0] = (0x80000000 | 5000) | 0; // a record longer than the data area
+    expect(() => r.consumer.receive()).toThrow(/does not fit the data area/);
+  });
+});
+
 describe('MessageRing send and receive in one process', () => {
   it('carries bytes and UTF-8 strings; receive is a zero-copy view until the next receive', () => {
     using r = ringOf(1024);
