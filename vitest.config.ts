@@ -1,17 +1,22 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve each other to their TypeScript sources through this export condition.
 const conditions = ['@shmkit/source', 'module', 'node', 'development|production'];
 
-const projectDirs = ['packages', 'apps'].flatMap((group) =>
-  existsSync(group)
-    ? readdirSync(group, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(group, d.name, 'test')))
-        .map((d) => join(group, d.name))
-    : [],
-);
+// Paths are resolved from this file, so `vitest --root ../..` from a package finds the projects too.
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+
+const projectDirs = ['packages', 'apps'].flatMap((group) => {
+  const groupDir = join(repoRoot, group);
+  return existsSync(groupDir)
+    ? readdirSync(groupDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(groupDir, d.name, 'test')))
+        .map((d) => ({ name: d.name, dir: join(groupDir, d.name) }))
+    : [];
+});
 
 export default defineConfig({
   resolve: { conditions },
@@ -21,11 +26,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', 'json'],
-    outputFile: { json: '.vitest-results.json' },
-    projects: projectDirs.map((dir) => ({
+    outputFile: { json: join(repoRoot, '.vitest-results.json') },
+    projects: projectDirs.map(({ name, dir }) => ({
       extends: true,
       test: {
-        name: dir.split('/')[1] as string,
+        name,
         root: dir,
         include: ['test/**/*.test.ts'],
       },
