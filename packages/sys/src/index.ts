@@ -8,4 +8,5 @@ export { SysError } from './errors.js';
 export { fcntlGetLock, fcntlLock, fcntlLockAsync, type LockRequest, type LockType, type LockHolder } from './fcntl.js';
 export { futexWait, futexWaitAsync, futexWake, type FutexWaitResult, type AsyncWait } from './futex.js';
 export { madvise, mmap, msync, munmap } from './mmap.js';
+export { bootTicksNow, isProcessAlive, processStartTime, readProcessStat, type ProcessStat } from './process.js';
 export { ftok, shmat, shmctlRemove, shmctlSet, shmctlStat, shmdt, shmget, type ShmStat } from './sysv.js';
