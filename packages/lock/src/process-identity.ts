@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { isProcessAlive, processStartTime } from '@shmkit/sys';
 
 /**
  * Who holds a shared-memory lock, as one 64-bit value: the pid in the low 22 bits (Linux never
@@ -12,33 +12,11 @@ export const PID_MASK = 0x3f_ffffn;
 const ALIVE_CACHE_MS = 40;
 const aliveCache = new Map<bigint, number>();
 
-interface ProcStat {
-  state: string;
-  startTicks: number;
-}
-
-/** Fields of /proc/<pid>/stat that matter here; null when no such process is visible. */
-function readProcStat(pid: number): ProcStat | null | 'hidden' {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ESRCH') return null;
-    return 'hidden';
-  }
-  // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const startTicks = Number(fields[19]);
-  if (!Number.isFinite(startTicks)) return 'hidden';
-  return { state: fields[0] ?? '?', startTicks };
-}
-
 const selfPid = process.pid;
-const selfStat = readProcStat(selfPid);
+const selfFullStart = processStartTime();
 /** False without a readable Linux /proc: the shared-memory locks then refuse to work (see requireProc). */
-const procAvailable = selfStat !== null && selfStat !== 'hidden';
-const selfStart = procAvailable ? (selfStat as ProcStat).startTicks >>> 0 : 0;
+const procAvailable = selfFullStart !== null;
+const selfStart = selfFullStart === null ? 0 : selfFullStart >>> 0;
 
 /** Shared-memory locks name their holders by /proc data; without it they cannot be robust, so they refuse. */
 export function requireProc(kind: string): void {
@@ -72,7 +50,8 @@ export function isHolderAlive(identity: bigint): boolean {
   const now = performance.now();
   const checkedAt = aliveCache.get(identity);
   if (checkedAt !== undefined && now - checkedAt < ALIVE_CACHE_MS) return true;
-  const alive = probeAlive(pid, start);
+  // `start` is the low 32 bits of the holder's start time; isProcessAlive compares just those.
+  const alive = isProcessAlive(pid, start);
   if (alive) {
     if (aliveCache.size > 1024) aliveCache.clear();
     aliveCache.set(identity, now);
@@ -82,17 +61,3 @@ export function isHolderAlive(identity: bigint): boolean {
   return alive;
 }
 
-function probeAlive(pid: number, start: number): boolean {
-  const stat = readProcStat(pid);
-  if (stat === 'hidden') return true;
-  if (stat === null) {
-    try {
-      process.kill(pid, 0);
-      return true; // exists, but /proc does not show it to us
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-  }
-  if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
-  return stat.startTicks >>> 0 === start;
-}
