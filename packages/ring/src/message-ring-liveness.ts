@@ -1,40 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { bootTicksNow as readBootTicks, isProcessAlive, processStartTime } from '@shmkit/sys';
 
 /**
  * Decides whether the process that wrote a pid into shared memory is gone. Only used on slow
  * paths (a record that stays uncommitted, a claim lock that stays held), never per message.
+ * MessageRing records only pids, so a reused pid is recognised by its start: a process that
+ * started after the moment the pid was first seen holding something cannot be the holder.
  */
 
-/** Linux reports process start times in USER_HZ ticks, which is 100 on every Linux ABI. */
-const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  state: string;
-  startTicks: number;
-}
-
-function readProcStat(pid: number): ProcStat | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return null;
-  }
-  // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
-  const close = text.lastIndexOf(')');
-  const fields = text.slice(close + 2).split(' ');
-  // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
-  return { state: fields[0] ?? '?', startTicks: Number(fields[19]) };
-}
-
-/** Ticks since boot now, on the same clock as /proc/<pid>/stat's starttime. */
+/**
+ * Ticks since boot now, on the same clock as /proc/<pid>/stat's starttime. Without /proc/uptime it
+ * is +Infinity, so no process is ever judged to have started after the observation.
+ */
 export function bootTicksNow(): number {
-  try {
-    const uptime = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
-    return Math.floor(uptime * TICKS_PER_SECOND);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  return readBootTicks() ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -44,15 +22,8 @@ export function bootTicksNow(): number {
  */
 export function isProcessGone(pid: number, observedSinceTicks: number): boolean {
   if (pid <= 0) return false; // nobody recorded: cannot judge, keep waiting
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    // EPERM: it exists but belongs to someone else; fall through to /proc.
-  }
-  const stat = readProcStat(pid);
-  if (stat === null) return true;
-  if (stat.state === 'Z' || stat.state === 'X') return true;
+  if (!isProcessAlive(pid)) return true;
+  const startTicks = processStartTime(pid);
   // One tick of slack: uptime and starttime are read at different moments.
-  return Number.isFinite(stat.startTicks) && stat.startTicks > observedSinceTicks + 1;
+  return startTicks !== null && startTicks > observedSinceTicks + 1;
 }
