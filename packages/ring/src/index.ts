@@ -17,4 +17,4 @@ export {
   type MessageRingStats,
   type MessageRingWaitOptions,
 } from './message-ring.js';
-export { MessageRingError, type MessageRingErrorCode } from './message-ring-errors.js';
+export { MessageRingError, type MessageRingErrorCode } from './ring-errors.js';

@@ -1,4 +1,4 @@
-import { MessageRingError } from './message-ring-errors.js';
+import { RingError } from './ring-errors.js';
 
 /**
  * Shared-memory layout of a MessageRing (all words little-endian int32, offsets from byteOffset):
@@ -76,17 +76,17 @@ export function recordBytes(payloadLength: number): number {
 
 export function resolveOptions(options: MessageRingOptions): ResolvedLayout {
   if (options === null || typeof options !== 'object') {
-    throw new MessageRingError('ERR_SHMKIT_RING_BAD_OPTIONS', 'MessageRing options must be an object with `bytes`');
+    throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', 'MessageRing options must be an object with `bytes`');
   }
   const { bytes, mode = 'spsc' } = options;
   if (!Number.isInteger(bytes) || bytes < MIN_DATA_BYTES || bytes > MAX_DATA_BYTES || (bytes & (bytes - 1)) !== 0) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_BAD_OPTIONS',
       `MessageRing bytes must be a power of two from ${MIN_DATA_BYTES} to ${MAX_DATA_BYTES}, got ${String(bytes)}`,
     );
   }
   if (!Object.hasOwn(MODE_CODES, mode)) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_BAD_OPTIONS',
       `MessageRing mode must be 'spsc' or 'mpsc', got ${JSON.stringify(mode)}`,
     );
@@ -101,16 +101,16 @@ export function messageRingSizeFor(options: MessageRingOptions): number {
 /** Throws unless [byteOffset, byteOffset + needed) is a usable, aligned range of `buffer`. */
 export function checkRange(buffer: ArrayBufferLike, byteOffset: number, needed: number): void {
   if (!(buffer instanceof ArrayBuffer) && !(buffer instanceof SharedArrayBuffer)) {
-    throw new MessageRingError('ERR_SHMKIT_RING_BAD_OPTIONS', 'MessageRing needs an ArrayBuffer or SharedArrayBuffer');
+    throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', 'MessageRing needs an ArrayBuffer or SharedArrayBuffer');
   }
   if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % 64 !== 0) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_MISALIGNED',
       `MessageRing byteOffset must be a non-negative multiple of 64 (a cache line), got ${String(byteOffset)}`,
     );
   }
   if (buffer.byteLength < byteOffset + needed) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_BUFFER_TOO_SMALL',
       `MessageRing needs ${needed} bytes at offset ${byteOffset}, but the buffer has ${buffer.byteLength} bytes`,
     );
@@ -134,14 +134,14 @@ export function readHeader(buffer: ArrayBufferLike, byteOffset: number): Resolve
   const header = new Int32Array(buffer, byteOffset, HEADER_WORDS);
   const magic = Atomics.load(header, W_MAGIC);
   if (magic !== MAGIC) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_BAD_MAGIC',
       `no MessageRing at offset ${byteOffset}: magic is 0x${(magic >>> 0).toString(16)}, expected 0x${MAGIC.toString(16)}`,
     );
   }
   const version = header[W_VERSION]!;
   if (version !== LAYOUT_VERSION) {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_BAD_VERSION',
       `MessageRing layout version ${version} is not supported (this library reads version ${LAYOUT_VERSION})`,
     );
@@ -157,7 +157,7 @@ export function readHeader(buffer: ArrayBufferLike, byteOffset: number): Resolve
     mode !== undefined &&
     header[W_MAX_MESSAGE] === bytes - RECORD_HEADER_BYTES;
   if (!sane || mode === undefined) {
-    throw new MessageRingError('ERR_SHMKIT_RING_CORRUPT', `MessageRing header at offset ${byteOffset} is inconsistent`);
+    throw new RingError('ERR_SHMKIT_RING_CORRUPT', `MessageRing header at offset ${byteOffset} is inconsistent`);
   }
   checkRange(buffer, byteOffset, HEADER_BYTES + bytes);
   return { bytes, mode, maxMessageBytes: bytes - RECORD_HEADER_BYTES };

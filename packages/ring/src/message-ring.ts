@@ -1,5 +1,5 @@
 import { futexWait, futexWake } from '@shmkit/sys';
-import { MessageRingError } from './message-ring-errors.js';
+import { RingError } from './ring-errors.js';
 import {
   COMMITTED,
   checkRange,
@@ -259,10 +259,10 @@ export class MessageRing {
     if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
     else if (data instanceof Uint8Array) length = data.byteLength;
     else {
-      throw new MessageRingError('ERR_SHMKIT_RING_BAD_ARGUMENT', 'a message must be a Uint8Array (or Buffer) or a string');
+      throw new RingError('ERR_SHMKIT_RING_BAD_ARGUMENT', 'a message must be a Uint8Array (or Buffer) or a string');
     }
     if (length > this.maxMessageBytes) {
-      throw new MessageRingError(
+      throw new RingError(
         'ERR_SHMKIT_RING_MESSAGE_TOO_LARGE',
         `message of ${length} bytes does not fit: this ring carries at most ${this.maxMessageBytes} bytes per message`,
       );
@@ -466,7 +466,7 @@ export class MessageRing {
     const length = this.heldLength;
     if (target.byteLength < length) {
       this.heldBytes = 0; // not consumed: the next receive returns the same message
-      throw new MessageRingError(
+      throw new RingError(
         'ERR_SHMKIT_RING_BAD_ARGUMENT',
         `target of ${target.byteLength} bytes is too small for the next message (${length} bytes)`,
       );
@@ -665,7 +665,7 @@ export class MessageRing {
       return await parkAsync(this.ctrl, wantedWord, eventWord, probe, deadline, signal, this.pendingWaits, this.counters);
     } catch (err) {
       if (this.closed && !signal?.aborted) {
-        throw new MessageRingError('ERR_SHMKIT_RING_CLOSED', 'the MessageRing was closed while waiting');
+        throw new RingError('ERR_SHMKIT_RING_CLOSED', 'the MessageRing was closed while waiting');
       }
       throw err;
     }
@@ -730,14 +730,14 @@ export class MessageRing {
 
   /** A record header that cannot have been written by a producer: stop rather than loop or misread. */
   private throwCorrupt(position: number, word: number): never {
-    throw new MessageRingError(
+    throw new RingError(
       'ERR_SHMKIT_RING_CORRUPT',
       `MessageRing record header 0x${(word >>> 0).toString(16)} at position ${position >>> 0} does not fit the data area: the ring memory was overwritten`,
     );
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new MessageRingError('ERR_SHMKIT_RING_CLOSED', 'this MessageRing has been closed');
+    if (this.closed) throw new RingError('ERR_SHMKIT_RING_CLOSED', 'this MessageRing has been closed');
   }
 }
 
@@ -750,14 +750,14 @@ interface HandleSettings {
 function checkHandleOptions(options: MessageRingHandleOptions): HandleSettings {
   const { spinMicros = DEFAULT_SPIN_MICROS, publishBatch = 1, releaseBatch = 1 } = options;
   if (typeof spinMicros !== 'number' || !(spinMicros >= 0)) {
-    throw new MessageRingError('ERR_SHMKIT_RING_BAD_OPTIONS', `spinMicros must be a non-negative number, got ${String(spinMicros)}`);
+    throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', `spinMicros must be a non-negative number, got ${String(spinMicros)}`);
   }
   for (const [name, value] of [
     ['publishBatch', publishBatch],
     ['releaseBatch', releaseBatch],
   ] as const) {
     if (!Number.isInteger(value) || value < 1) {
-      throw new MessageRingError('ERR_SHMKIT_RING_BAD_OPTIONS', `${name} must be a positive integer, got ${String(value)}`);
+      throw new RingError('ERR_SHMKIT_RING_BAD_OPTIONS', `${name} must be a positive integer, got ${String(value)}`);
     }
   }
   return { spinMicros, publishBatch, releaseBatch };

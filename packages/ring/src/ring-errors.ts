@@ -9,11 +9,12 @@ export type RingErrorCode =
   | 'ERR_SHMKIT_RING_WRONG_ELEMENT_SIZE'
   | 'ERR_SHMKIT_RING_WRONG_MODE'
   | 'ERR_SHMKIT_RING_TOO_MANY_PROCESSES'
+  | 'ERR_SHMKIT_RING_MESSAGE_TOO_LARGE'
   | 'ERR_SHMKIT_RING_CLOSED';
 
 /**
- * Every error a Ring throws on purpose. `code` is stable; the message explains. Full and empty are
- * never errors: they are return values (false, undefined, 0).
+ * Every error a Ring or a MessageRing throws on purpose. `code` is stable; the message explains.
+ * Full and empty are never errors: they are return values (false, undefined, 0).
  */
 export class RingError extends Error {
   override readonly name = 'RingError';
@@ -24,3 +25,8 @@ export class RingError extends Error {
     this.code = code;
   }
 }
+
+/** The name MessageRing's errors had before Ring and MessageRing shared one error class. */
+export const MessageRingError = RingError;
+export type MessageRingError = RingError;
+export type MessageRingErrorCode = RingErrorCode;
