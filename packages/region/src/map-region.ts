@@ -3,12 +3,11 @@ import { type Advice, backend } from './backend.js';
 import { ALLOCATION_GRANULARITY, MAX_MAPPING_SIZE } from './constants.js';
 import { RegionError, RegionRangeError } from './errors.js';
 import { type FileStat, fileError, openForMapping } from './file.js';
+import { kNewer, kOlder, type RecencyLinks } from './recency-list.js';
 import { type PathOrFd, validateOffset, validatePathOrFd, validatePositiveSize } from './validate.js';
 
 /** Called once with the mapped size when a region is released, whatever released it; the owning manager updates its books. */
 export const kOnRelease: unique symbol = Symbol('shmkit.region.onRelease');
-/** Use clock of the last acquisition or release by a cursor; the managers collect the lowest first. */
-export const kLastUse: unique symbol = Symbol('shmkit.region.lastUse');
 /** Size and identity of the file at the moment it was mapped. */
 export const kFileStat: unique symbol = Symbol('shmkit.region.fileStat');
 
@@ -40,7 +39,7 @@ const ADVICE = new Set<Advice>(['normal', 'random', 'sequential', 'willneed', 'd
  * After `release()` every view handed out becomes empty (length 0) and every method except
  * `release()` throws ERR_SHMKIT_REGION_RELEASED.
  */
-export class MapRegion {
+export class MapRegion implements RecencyLinks<MapRegion> {
   #buffer: Buffer;
   readonly #begin: number;
   readonly #size: number;
@@ -50,7 +49,9 @@ export class MapRegion {
   #released = false;
 
   [kOnRelease]: ((region: MapRegion, size: number) => void) | undefined = undefined;
-  [kLastUse] = 0;
+  // The owning manager's least-recently-used order (acquisition and release by cursors count as use).
+  [kOlder]: MapRegion | undefined = undefined;
+  [kNewer]: MapRegion | undefined = undefined;
   readonly [kFileStat]: FileStat;
 
   constructor(pathOrFd: PathOrFd, ofs: number, size: number = Number.POSITIVE_INFINITY, options: MapRegionOptions = {}) {

@@ -9,7 +9,8 @@ import {
   kObtain,
   kTouch,
 } from './manager-internals.js';
-import { kFileStat, kLastUse, kOnRelease, MapRegion } from './map-region.js';
+import { kFileStat, kOnRelease, MapRegion } from './map-region.js';
+import { kNewer, RecencyList } from './recency-list.js';
 import { statFile } from './file.js';
 import { MapRegionList } from './region-list.js';
 import { type PathOrFd, validateOffset, validatePathOrFd } from './validate.js';
@@ -54,7 +55,8 @@ export class StaticWindowMapManager implements CursorHost {
   readonly #writable: boolean;
   #mapped = 0;
   #handles = 0;
-  #clock = 0;
+  /** Every mapped region of this manager, least recently used first. */
+  readonly #recency = new RecencyList<MapRegion>();
   #closed = false;
 
   constructor(options: WindowManagerOptions = {}) {
@@ -189,8 +191,8 @@ export class StaticWindowMapManager implements CursorHost {
   }
 
   [kTouch](region: MapRegion): void {
-    this.#clock += 1;
-    region[kLastUse] = this.#clock;
+    // A region released meanwhile (its count driven to 0) must not come back into the order.
+    if (!region.released) this.#recency.touch(region);
   }
 
   [kObtain](list: MapRegionList, offset: number, size: number): MapRegion {
@@ -270,6 +272,7 @@ export class StaticWindowMapManager implements CursorHost {
   #forget(list: MapRegionList, region: MapRegion, bytes: number): void {
     const i = list.regions.indexOf(region);
     if (i >= 0) list.regions.splice(i, 1);
+    this.#recency.remove(region);
     this.#mapped -= bytes;
     this.#handles -= 1;
     this.#forgetIfIdle(list);
@@ -283,17 +286,16 @@ export class StaticWindowMapManager implements CursorHost {
 
   /** Unmaps unused regions, least recently used first, until `done()` holds; returns the count. */
   #collectLru(done: () => boolean): number {
-    if (done()) return 0;
-    const unused: MapRegion[] = [];
-    for (const list of this.#files.values()) {
-      for (const r of list.regions) if (r.clientCount() === 1) unused.push(r);
-    }
-    unused.sort((a, b) => a[kLastUse] - b[kLastUse]);
     let freed = 0;
-    for (const r of unused) {
-      if (done()) break;
-      r.incrementClientCount(-1);
-      freed += 1;
+    let region = this.#recency.oldest();
+    while (region !== undefined && !done()) {
+      // Read the link first: unmapping takes the region out of the order.
+      const newer = region[kNewer];
+      if (region.clientCount() === 1) {
+        region.incrementClientCount(-1);
+        freed += 1;
+      }
+      region = newer;
     }
     return freed;
   }

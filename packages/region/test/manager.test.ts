@@ -269,6 +269,42 @@ describe.each(BACKENDS)('cursors and managers (%s backend)', (backendName) => {
     c.close();
   });
 
+  it('collection skips regions in use and keeps its order across files and releases made elsewhere', () => {
+    const w = 4 * PAGE;
+    const other = makePatternFile(tmp.path, 'lru-other', 40 * w, 3);
+    const man = new R.SlidingWindowMapManager({ windowSize: w, maxMemorySize: 3 * w });
+    const held = man.makeCursor(file.path).useRegion(0, w);
+    const a = held.region(); // the least recently used region, but in use throughout
+    const co = man.makeCursor(other.path);
+    const b = co.useRegion(0, w).region();
+    co.unuseRegion();
+    const c = man.makeCursor(file.path);
+    const cc = c.useRegion(10 * w, w).region();
+    c.unuseRegion();
+    b.release(); // released by hand, not by the manager: it leaves the order
+    expect(man.numFileHandles()).toBe(2);
+    expect(man.mappedMemorySize()).toBe(2 * w);
+    const d = c.useRegion(20 * w, w).region(); // fits: nothing is collected
+    expect(cc.released).toBe(false);
+    const e = c.useRegion(30 * w, w).region(); // needs room: a is older but in use, so cc goes
+    expect([a.released, cc.released, d.released, e.released]).toEqual([false, true, false, false]);
+    const f = co.useRegion(10 * w, w).region(); // needs room: a and e are in use, d goes
+    expect(d.released).toBe(true);
+    expect(f.buffer()[0]).toBe(other.data[10 * w]);
+    // the count driven to 0 as the cursor gives the region back: released, and not used again
+    f.incrementClientCount(-1);
+    co.unuseRegion();
+    expect(f.released).toBe(true);
+    expect(man.collect()).toBe(0); // a and e are in use
+    expect(man.numFileHandles()).toBe(2);
+    expect(man.mappedMemorySize()).toBe(2 * w);
+    for (const x of [held, co, c]) x.close();
+    expect(man.collect()).toBe(2);
+    expect(man.numFileHandles()).toBe(0);
+    expect(man.mappedMemorySize()).toBe(0);
+    expect(a.released && e.released).toBe(true);
+  });
+
   it('the handle limit frees least recently used regions, and says so plainly when all are in use', () => {
     const w = 4 * PAGE;
     const man = new R.SlidingWindowMapManager({ windowSize: w, maxOpenHandles: 2 });
