@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,11 +40,26 @@ export function listPackages(root: string): WorkspacePackage[] {
   return out.sort((a, b) => a.short.localeCompare(b.short));
 }
 
-/** How to run pnpm: the one running us (npm_execpath) if any, else `pnpm` on PATH. */
-export function pnpmCommand(): [string, string[]] {
+/**
+ * How to run pnpm: the one running us (npm_execpath) if any, else `pnpm` on PATH, else the
+ * version pinned in the root package.json through npx (no global pnpm is assumed).
+ */
+export function pnpmCommand(root?: string): [string, string[]] {
   const execPath = process.env.npm_execpath;
   if (execPath && /pnpm(\.c?js)?$/.test(execPath) && existsSync(execPath)) {
     return execPath.endsWith('js') ? [process.execPath, [execPath]] : [execPath, []];
   }
-  return ['pnpm', []];
+  if (spawnSync('pnpm', ['--version'], { stdio: 'ignore' }).status === 0) return ['pnpm', []];
+  const pinned = root ? pinnedPnpm(root) : null;
+  return pinned ? ['npx', ['-y', pinned]] : ['pnpm', []];
+}
+
+function pinnedPnpm(root: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager?: string };
+    const spec = pkg.packageManager?.split('+')[0];
+    return spec?.startsWith('pnpm@') ? spec : null;
+  } catch {
+    return null;
+  }
 }

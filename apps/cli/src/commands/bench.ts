@@ -22,7 +22,7 @@ interface Outcome {
 }
 
 function runBench(pkg: WorkspacePackage, root: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<Outcome> {
-  const [cmd, pre] = pnpmCommand();
+  const [cmd, pre] = pnpmCommand(root);
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, [...pre, '--filter', pkg.name, 'run', 'bench'], {
