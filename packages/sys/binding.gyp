@@ -8,6 +8,7 @@
         "native/errors.c",
         "native/fcntl.c",
         "native/futex.c",
+        "native/lock_interrupt.c",
         "native/mapping.c",
         "native/mmap.c",
         "native/sysv.c"
@@ -15,7 +16,8 @@
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE", "_FILE_OFFSET_BITS=64"],
       "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags": ["-pthread"],
-      "ldflags": ["-pthread"]
+      "ldflags": ["-pthread"],
+      "libraries": ["-lrt", "-ldl"]
     }
   ]
 }

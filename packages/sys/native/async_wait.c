@@ -2,8 +2,9 @@
  * Async waits run on a dedicated thread each (never the libuv pool, which a few long waits would
  * exhaust). The result comes back through a threadsafe function, which also keeps the event loop
  * alive while the wait is pending. cancel() sets a private futex word and wakes it; the waiting
- * thread watches that word (FUTEX_WAITV for futex waits, a timed futex wait between lock attempts
- * for fcntl), so a cancel can never be missed and takes effect at once.
+ * thread watches that word (FUTEX_WAITV for futex waits; fcntl lock waits block in F_SETLKW and are
+ * interrupted by a signal, see lock_interrupt.c), so a cancel can never be missed and takes effect
+ * at once.
  *
  * Lifetime: the record is shared by the JS handle (an external) and the threadsafe function; it is
  * freed when both are done. The threadsafe function's finaliser joins the thread, so the thread
@@ -41,17 +42,29 @@ void shmkit_wait_pause(shmkit_async_wait *w, int64_t ns) {
 
 shmkit_async_wait *shmkit_wait_new(void) {
   shmkit_async_wait *w = calloc(1, sizeof *w);
-  if (w != NULL) w->refs = 2;
+  if (w == NULL) return NULL;
+  if (pthread_mutex_init(&w->interrupt_lock, NULL) != 0) {
+    free(w);
+    return NULL;
+  }
+  w->refs = 2;
   return w;
 }
 
+static void wait_free(shmkit_async_wait *w) {
+  pthread_mutex_destroy(&w->interrupt_lock);
+  free(w);
+}
+
 static void wait_unref(shmkit_async_wait *w) {
-  if (--w->refs == 0) free(w);
+  if (--w->refs == 0) wait_free(w);
 }
 
 static void request_cancel(shmkit_async_wait *w) {
-  __atomic_store_n(&w->cancel_word, 1, __ATOMIC_RELEASE);
+  __atomic_store_n(&w->cancel_word, 1, __ATOMIC_SEQ_CST);
   syscall(SYS_futex, &w->cancel_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+  /* A thread blocked in F_SETLKW sees neither the word nor the futex wake: signal it. */
+  shmkit_interrupt_kick(w);
 }
 
 static void *thread_main(void *arg) {
@@ -108,19 +121,19 @@ napi_value shmkit_wait_start(napi_env env, shmkit_async_wait *w, napi_value keep
   napi_value promise, handle, resource_name, pair;
   if (napi_create_promise(env, &w->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name) != napi_ok) {
-    free(w);
+    wait_free(w);
     shmkit_throw_last_napi_error(env, "napi_create_promise");
     return NULL;
   }
   if (keep != NULL && napi_create_reference(env, keep, 1, &w->keep_alive) != napi_ok) {
-    free(w);
+    wait_free(w);
     shmkit_throw_last_napi_error(env, "napi_create_reference");
     return NULL;
   }
   if (napi_create_threadsafe_function(env, NULL, NULL, resource_name, 0, 1, w, tsfn_finalize, NULL, deliver,
                                       &w->tsfn) != napi_ok) {
     if (w->keep_alive != NULL) napi_delete_reference(env, w->keep_alive);
-    free(w);
+    wait_free(w);
     shmkit_throw_last_napi_error(env, "napi_create_threadsafe_function");
     return NULL;
   }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The largest ArrayBuffer Node 20 can create (buffer.constants.MAX_LENGTH). */
 #define SHMKIT_MAX_ARRAYBUFFER ((uint64_t)1 << 32)
@@ -78,11 +79,16 @@ struct shmkit_async_wait {
   uint32_t *futex_addr;
   uint32_t futex_expected;
   int fd;
-  int lock_cmd;
+  bool lock_ofd;
   short lock_type;
   int64_t lock_start, lock_len;
   bool has_deadline;
   int64_t deadline_ns; /* CLOCK_MONOTONIC */
+  /* Blocking lock waits (lock_interrupt.c): a POSIX timer that signals the waiting thread. The lock
+     guards the timer's existence against cancel() arming it while the thread deletes it. */
+  pthread_mutex_t interrupt_lock;
+  bool interrupt_armed;
+  timer_t interrupt_timer;
   /* JS-thread state. */
   napi_threadsafe_function tsfn;
   napi_deferred deferred;
@@ -102,6 +108,20 @@ bool shmkit_wait_cancelled(shmkit_async_wait *w);
 /* Sleeps up to ns, returning early when the wait is cancelled (w may be NULL: plain sleep). */
 void shmkit_wait_pause(shmkit_async_wait *w, int64_t ns);
 int64_t shmkit_now_ns(void);
+
+/* ---- lock_interrupt.c: waking a thread blocked in F_SETLKW / F_OFD_SETLKW ---- */
+/* The real-time signal that interrupts blocked lock waits (SIGRTMIN + 6). */
+int shmkit_interrupt_signal(void);
+/* In the waiting thread, before blocking: installs the signal handler (once per process), creates
+   the wait's timer (armed for the deadline, if any) and unblocks the signal in this thread. Returns
+   false when blocking waits are unavailable (another handler owns the signal, no timer could be
+   created); the caller then polls. */
+bool shmkit_interrupt_begin(shmkit_async_wait *w);
+/* In the waiting thread, when done: deletes the timer and blocks the signal again. */
+void shmkit_interrupt_end(shmkit_async_wait *w);
+/* From any thread, after setting the cancel word: makes the timer fire now and every millisecond
+   until the waiting thread calls shmkit_interrupt_end (no-op when it has no timer). */
+void shmkit_interrupt_kick(shmkit_async_wait *w);
 
 /* ---- futex.c / fcntl.c / mmap.c / sysv.c ---- */
 napi_value shmkit_futex_wait(napi_env env, napi_callback_info info);

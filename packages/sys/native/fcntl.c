@@ -52,7 +52,9 @@ static bool is_conflict(int err) { return err == EAGAIN || err == EACCES; }
 
 /*
  * Tries F_SETLK until it succeeds, the deadline passes or the wait is cancelled, pausing with a
- * growing backoff (20 us .. 2 ms) between attempts. Returns 0 and sets *outcome, or an errno.
+ * growing backoff (20 us .. 2 ms) between attempts. Returns 0 and sets *outcome, or an errno. Used
+ * by the synchronous wait with a timeout (no signal may target the JavaScript thread), and by async
+ * waits when the interrupt signal is unavailable.
  */
 static int lock_polling(int fd, int cmd, struct flock fl, bool has_deadline, int64_t deadline_ns,
                         shmkit_async_wait *cancel, const char **outcome) {
@@ -147,9 +149,57 @@ napi_value shmkit_fcntl_get_lock(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * Blocks in F_SETLKW / F_OFD_SETLKW until the lock is granted, the wait is cancelled or its deadline
+ * passes; the last two interrupt the call with a signal (lock_interrupt.c), after which the cancel
+ * word and the deadline are checked again. A lock granted together with a cancel stays 'locked'.
+ */
+static int lock_blocking(shmkit_async_wait *w, int cmd, struct flock fl, const char **outcome) {
+  for (;;) {
+    if (shmkit_wait_cancelled(w)) {
+      *outcome = "cancelled";
+      return 0;
+    }
+    if (w->has_deadline && shmkit_now_ns() >= w->deadline_ns) {
+      *outcome = "timed-out";
+      return 0;
+    }
+    struct flock attempt = fl;
+    if (fcntl(w->fd, cmd, &attempt) == 0) {
+      *outcome = "locked";
+      return 0;
+    }
+    if (errno != EINTR) return errno;
+  }
+}
+
 static void lock_thread(shmkit_async_wait *w) {
   struct flock fl = make_flock((short)w->lock_type, w->lock_start, w->lock_len);
-  w->error = lock_polling(w->fd, w->lock_cmd, fl, w->has_deadline, w->deadline_ns, w, &w->result);
+  int try_cmd = w->lock_ofd ? F_OFD_SETLK : F_SETLK;
+  /* One non-blocking attempt first: a free lock needs no timer. */
+  if (shmkit_wait_cancelled(w)) {
+    w->result = "cancelled";
+    return;
+  }
+  struct flock attempt = fl;
+  if (fcntl(w->fd, try_cmd, &attempt) == 0) {
+    w->result = "locked";
+    return;
+  }
+  if (!is_conflict(errno) && errno != EINTR) {
+    w->error = errno;
+    return;
+  }
+  if (w->has_deadline && shmkit_now_ns() >= w->deadline_ns) {
+    w->result = "timed-out";
+    return;
+  }
+  if (!shmkit_interrupt_begin(w)) {
+    w->error = lock_polling(w->fd, try_cmd, fl, w->has_deadline, w->deadline_ns, w, &w->result);
+    return;
+  }
+  w->error = lock_blocking(w, w->lock_ofd ? F_OFD_SETLKW : F_SETLKW, fl, &w->result);
+  shmkit_interrupt_end(w);
 }
 
 /* fcntlLockAsync(fd, type, ofd, start, len, timeoutMs?) -> [promise, handle] */
@@ -169,7 +219,7 @@ napi_value shmkit_fcntl_lock_async(napi_env env, napi_callback_info info) {
   w->run = lock_thread;
   w->syscall_name = "fcntl";
   w->fd = fd;
-  w->lock_cmd = ofd ? F_OFD_SETLK : F_SETLK;
+  w->lock_ofd = ofd;
   w->lock_type = type;
   w->lock_start = start;
   w->lock_len = len;

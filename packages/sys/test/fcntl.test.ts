@@ -2,10 +2,10 @@ import { closeSync, openSync } from 'node:fs';
 import { lineReader, spawnTs } from '@shmkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { fcntlGetLock, fcntlLock, fcntlLockAsync } from '../src/index.js';
-import { child, sharedFile, sleep } from './helpers.js';
+import { blockedLockRequests, child, sharedFile, sleep, untilBlocked } from './helpers.js';
 
-function holder(path: string, kind: 'classic' | 'ofd', type: 'read' | 'write', start = 0, len = 0) {
-  const proc = spawnTs(child('lock-holder.ts'), [path, kind, type, String(start), String(len)], {
+function holder(path: string, kind: 'classic' | 'ofd', type: 'read' | 'write', start = 0, len = 0, count = 1) {
+  const proc = spawnTs(child('lock-holder.ts'), [path, kind, type, String(start), String(len), String(count)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const out = lineReader(proc);
@@ -94,6 +94,150 @@ describe('record locks between processes', () => {
       expect(await waiting.promise).toBe('locked');
     } finally {
       closeSync(fd);
+    }
+  });
+});
+
+describe('async lock waits block in the kernel (F_SETLKW / F_OFD_SETLKW)', () => {
+  for (const kind of ['classic', 'ofd'] as const) {
+    const ofd = kind === 'ofd';
+    it(`${kind}: the waiter sleeps in the kernel and is woken by another process's release`, async () => {
+      using file = sharedFile(4096);
+      const other = holder(file.path, kind, 'write');
+      await other.locked;
+      const fd = openSync(file.path, 'r+');
+      try {
+        const waiting = fcntlLockAsync(fd, { type: 'write', ofd, timeoutMs: 20_000 });
+        await untilBlocked(fd); // a blocked request, not a polling loop
+        other.proc.stdin!.write('release\n');
+        expect(await waiting.promise).toBe('locked');
+        expect(await other.out.next(/^released /)).toMatch(/^released \d+$/);
+        expect(blockedLockRequests(fd)).toBe(0);
+        expect(fcntlGetLock(fd, { type: 'write', ofd })).toBe(null);
+        expect(await other.out.exited).toBe(0);
+      } finally {
+        closeSync(fd);
+        other.proc.kill();
+      }
+    });
+
+    for (const mode of ['cancel', 'timeout'] as const) {
+      it(`${kind}: ${mode === 'cancel' ? 'cancel()' : 'the timeout'} ends a blocked wait and the process exits on its own`, async () => {
+        using file = sharedFile(4096);
+        // The lock is held by a separate process for classic locks (a process never conflicts with itself).
+        const other = holder(file.path, kind, 'write');
+        await other.locked;
+        try {
+          const proc = spawnTs(child('lock-waiter.ts'), [file.path, kind, mode]);
+          const out = lineReader(proc);
+          if (mode === 'cancel') await out.next('blocked');
+          expect(await out.next(/^result /)).toBe(mode === 'cancel' ? 'result cancelled' : 'result timed-out');
+          expect(await out.exited).toBe(0); // no process.exit(): nothing keeps the event loop alive
+          expect(blockedLockRequests(file.fd)).toBe(0);
+        } finally {
+          other.proc.kill();
+        }
+      });
+    }
+  }
+
+  it('16 concurrent waits on different ranges: the cancelled ones say so, the others get their lock', async () => {
+    using file = sharedFile(4096);
+    const count = 16;
+    const other = holder(file.path, 'ofd', 'write', 0, 8, count);
+    await other.locked;
+    const fds = Array.from({ length: count }, () => openSync(file.path, 'r+'));
+    try {
+      const waits = fds.map((fd, i) =>
+        fcntlLockAsync(fd, { type: 'write', ofd: true, start: i * 8, len: 8, timeoutMs: 20_000 }),
+      );
+      await untilBlocked(fds[0]!, count);
+      for (let i = 1; i < count; i += 2) waits[i]!.cancel();
+      const cancelled = await Promise.all(waits.filter((_, i) => i % 2 === 1).map((w) => w.promise));
+      expect(cancelled).toEqual(Array(count / 2).fill('cancelled'));
+      expect(blockedLockRequests(fds[0]!)).toBe(count / 2);
+      await other.release();
+      const results = await Promise.all(waits.map((w) => w.promise));
+      expect(results).toEqual(Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 'locked' : 'cancelled')));
+      for (let i = 0; i < count; i++) {
+        // Another open of the file sees exactly the ranges whose waits said 'locked'.
+        const holderOf = fcntlGetLock(fds[(i + 1) % count]!, { type: 'write', ofd: true, start: i * 8, len: 8 });
+        expect(holderOf === null).toBe(i % 2 === 1);
+      }
+    } finally {
+      for (const fd of fds) closeSync(fd);
+      other.proc.kill();
+    }
+  });
+
+  it('a cancel right after the start, or racing with the release, never leaves a wait stuck', async () => {
+    using file = sharedFile(4096);
+    const other = holder(file.path, 'ofd', 'write');
+    await other.locked;
+    const fd = openSync(file.path, 'r+');
+    const rival = openSync(file.path, 'r+'); // a second open: OFD locks of the two conflict
+    try {
+      // Held by another process throughout: every wait must end 'cancelled', whenever the cancel lands
+      // (before the thread starts, before it blocks, or while it is blocked).
+      for (let i = 0; i < 300; i++) {
+        const wait = fcntlLockAsync(fd, { type: 'write', ofd: true });
+        const spinUntil = process.hrtime.bigint() + BigInt((i % 50) * 1000);
+        while (process.hrtime.bigint() < spinUntil) {}
+        wait.cancel();
+        expect(await wait.promise).toBe('cancelled');
+      }
+      expect(blockedLockRequests(fd)).toBe(0);
+      await other.release();
+
+      // Cancel and release at about the same moment: either outcome is fine, but it must be true.
+      const outcomes = { locked: 0, cancelled: 0 };
+      for (let i = 0; i < 300; i++) {
+        expect(fcntlLock(rival, { type: 'write', ofd: true })).toBe(true);
+        const wait = fcntlLockAsync(fd, { type: 'write', ofd: true });
+        const spinUntil = process.hrtime.bigint() + BigInt((i % 30) * 1000);
+        while (process.hrtime.bigint() < spinUntil) {}
+        if (i % 2 === 0) {
+          fcntlLock(rival, { type: 'unlock', ofd: true });
+          wait.cancel();
+        } else {
+          wait.cancel();
+          fcntlLock(rival, { type: 'unlock', ofd: true });
+        }
+        const outcome = await wait.promise;
+        expect(['locked', 'cancelled']).toContain(outcome);
+        outcomes[outcome as 'locked' | 'cancelled']++;
+        // 'locked' means we hold it (release it); 'cancelled' means we do not.
+        expect(fcntlLock(rival, { type: 'write', ofd: true })).toBe(outcome === 'cancelled');
+        fcntlLock(outcome === 'locked' ? fd : rival, { type: 'unlock', ofd: true });
+      }
+      expect(outcomes.locked + outcomes.cancelled).toBe(300);
+      expect(blockedLockRequests(fd)).toBe(0);
+    } finally {
+      closeSync(fd);
+      closeSync(rival);
+      other.proc.kill();
+    }
+  });
+
+  it('classic locks: a wait that would close a deadlock cycle between two processes fails with EDEADLK', async () => {
+    using file = sharedFile(4096);
+    const fd = openSync(file.path, 'r+');
+    const other = holder(file.path, 'classic', 'write', 10, 10);
+    try {
+      await other.locked;
+      expect(fcntlLock(fd, { type: 'write', start: 0, len: 10 })).toBe(true);
+      // The other process now waits (F_SETLKW) for our range while holding its own.
+      other.proc.stdin!.write('wait 0 10\n');
+      await untilBlocked(fd);
+      await expect(fcntlLockAsync(fd, { type: 'write', start: 10, len: 10, timeoutMs: 10_000 }).promise).rejects.toMatchObject({
+        code: 'EDEADLK',
+        syscall: 'fcntl',
+      });
+      fcntlLock(fd, { type: 'unlock', start: 0, len: 10 });
+      expect(await other.out.next(/^waited /)).toBe('waited 0 10');
+    } finally {
+      closeSync(fd);
+      other.proc.kill();
     }
   });
 });
