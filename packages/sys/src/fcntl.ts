@@ -58,9 +58,12 @@ export function fcntlGetLock(fd: number, req: LockRequest): LockHolder | null {
 }
 
 /**
- * Waits for a lock on a dedicated native thread (never blocks the event loop). The thread retries
- * a non-blocking attempt with a short backoff (20 µs growing to 2 ms), so cancel() and the timeout
- * take effect at once; the resolution is 'locked' when the lock is now held.
+ * Waits for a lock on a dedicated native thread (never blocks the event loop). The thread sleeps in
+ * F_SETLKW / F_OFD_SETLKW, so the kernel wakes it at the release; cancel() and the timeout interrupt
+ * it with the real-time signal SIGRTMIN+6, sent to that thread only. The resolution is 'locked' when
+ * the lock is now held (also when it was granted just as cancel() was called: release it then).
+ * Classic locks take part in the kernel's deadlock detection: a wait that would close a cycle
+ * between processes rejects with SysError EDEADLK.
  */
 export function fcntlLockAsync(
   fd: number,
