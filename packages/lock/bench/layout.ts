@@ -36,6 +36,6 @@ export const VARIANTS: Variant[] = [
   { name: 'ShmRwLock writer, sync waiter', kind: 'shm-rwlock', mode: 'sync', baseline: FUTEX_SYNC },
   { name: 'ShmRwLock reader, sync waiter', kind: 'shm-rwlock-read', mode: 'sync', baseline: FUTEX_SYNC },
   { name: 'RecordLock, sync waiter (F_OFD_SETLKW)', kind: 'record', mode: 'sync', baseline: FUTEX_SYNC },
-  { name: 'RecordLock, async waiter (polling thread)', kind: 'record', mode: 'async', baseline: FUTEX_ASYNC },
+  { name: 'RecordLock, async waiter (F_OFD_SETLKW on a native thread)', kind: 'record', mode: 'async', baseline: FUTEX_ASYNC },
   { name: 'FileLock, async waiter (polling)', kind: 'file', mode: 'async', baseline: FUTEX_ASYNC },
 ];
