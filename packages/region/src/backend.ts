@@ -22,11 +22,9 @@ export type Advice = 'normal' | 'random' | 'sequential' | 'willneed' | 'dontneed
 export interface MappingBackend {
   readonly name: BackendName;
   readonly pageSize: number;
-  /** True when `unmap` removes the mapping before it returns (sys); mmap-io defers it one tick. */
-  readonly unmapsImmediately: boolean;
   /** Maps `length` bytes of `fd` at `offset` (page aligned). Read-only mappings are private copy-on-write. */
   map(fd: number, offset: number, length: number, writable: boolean): Buffer;
-  /** Makes every view of `buffer` empty and releases the mapping. */
+  /** Makes every view of `buffer` empty and unmaps it before returning. */
   unmap(buffer: Buffer): void;
   sync(buffer: Buffer, offset: number, length: number, wait: boolean): void;
   advise(buffer: Buffer, offset: number, length: number, advice: Advice): void;
@@ -116,7 +114,6 @@ function fromMmapIo(m: MmapIoModule): MappingBackend {
   return {
     name: 'mmap-io',
     pageSize: m.PAGESIZE,
-    unmapsImmediately: true,
     map(fd, offset, length, writable) {
       try {
         return writable
@@ -158,7 +155,6 @@ function fromSys(s: SysModule): MappingBackend {
   return {
     name: 'sys',
     pageSize: s.PAGE_SIZE,
-    unmapsImmediately: true,
     map(fd, offset, length, writable) {
       let ab: ArrayBuffer;
       try {
@@ -223,7 +219,6 @@ function unavailable(reasons: string[]): MappingBackend {
   return {
     name: 'sys',
     pageSize: 4096,
-    unmapsImmediately: true,
     map: fail,
     unmap: fail,
     sync: fail,
