@@ -40,11 +40,18 @@ export function listPackages(root: string): WorkspacePackage[] {
   return out.sort((a, b) => a.short.localeCompare(b.short));
 }
 
+let resolvedPnpm: [string, string[]] | undefined;
+
 /**
- * How to run pnpm: the one running us (npm_execpath) if any, else `pnpm` on PATH, else the
+ * How to run pnpm (found once per process): the one running us (npm_execpath) if any, else `pnpm` on PATH, else the
  * version pinned in the root package.json through npx (no global pnpm is assumed).
  */
 export function pnpmCommand(root?: string): [string, string[]] {
+  resolvedPnpm ??= findPnpm(root);
+  return resolvedPnpm;
+}
+
+function findPnpm(root?: string): [string, string[]] {
   const execPath = process.env.npm_execpath;
   if (execPath && /pnpm(\.c?js)?$/.test(execPath) && existsSync(execPath)) {
     return execPath.endsWith('js') ? [process.execPath, [execPath]] : [execPath, []];
