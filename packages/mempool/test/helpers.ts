@@ -1,35 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, constants, ftruncateSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
-import { spawnTs, uniqueName } from '@shmkit/testkit';
+import * as sys from '@shmkit/sys';
+import { createSharedMapping, openSharedMapping, type SharedMapping, spawnTs } from '@shmkit/testkit';
 
 export { lineReader as lines } from '@shmkit/testkit';
 
 /** A /dev/shm file of `size` bytes mapped MAP_SHARED; child processes map the same path themselves. */
-export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
-  const path = join('/dev/shm', uniqueName('shmkit-mempool'));
-  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o600);
-  ftruncateSync(fd, size);
-  const buffer = mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
-  closeSync(fd);
-  return {
-    path,
-    buffer,
-    [Symbol.dispose]() {
-      munmap(buffer);
-      rmSync(path, { force: true });
-    },
-  };
+export function sharedMapping(size: number): SharedMapping {
+  return createSharedMapping(sys, size, { prefix: 'shmkit-mempool' });
 }
 
 export function mapExisting(path: string, size: number): ArrayBuffer {
-  const fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
-  try {
-    return mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
-  } finally {
-    closeSync(fd);
-  }
+  return openSharedMapping(sys, path, size).buffer;
 }
 
 export function alignUp(n: number, to = 64): number {

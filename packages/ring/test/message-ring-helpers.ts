@@ -1,36 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, ftruncateSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
-import { spawnTs, uniqueName } from '@shmkit/testkit';
+import * as sys from '@shmkit/sys';
+import { createSharedMapping, openSharedMapping, type SharedMapping, spawnTs } from '@shmkit/testkit';
 
 export { lineReader as lines } from '@shmkit/testkit';
 
 /** A /dev/shm file of `size` bytes mapped MAP_SHARED; children map the same path on their own. */
-export function sharedMapping(size: number): { path: string; buffer: ArrayBuffer; [Symbol.dispose](): void } {
-  const path = join('/dev/shm', uniqueName('shmkit-msgring'));
-  const fd = openSync(path, 'wx+', 0o600);
-  ftruncateSync(fd, size);
-  const buffer = mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
-  closeSync(fd);
-  return {
-    path,
-    buffer,
-    [Symbol.dispose]() {
-      munmap(buffer);
-      rmSync(path, { force: true });
-    },
-  };
+export function sharedMapping(size: number): SharedMapping {
+  return createSharedMapping(sys, size, { prefix: 'shmkit-msgring' });
 }
 
 /** Maps an existing shared file (what a child process does). */
 export function mapExisting(path: string, size: number): ArrayBuffer {
-  const fd = openSync(path, 'r+');
-  try {
-    return mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
-  } finally {
-    closeSync(fd);
-  }
+  return openSharedMapping(sys, path, size).buffer;
 }
 
 export const childScript = join(import.meta.dirname, 'message-ring-child.ts');

@@ -3,7 +3,7 @@
 // with intact contents and matching checksums.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type RunResult, spawnTs } from '@shmkit/testkit';
+import { collect, type RunResult, spawnTs } from '@shmkit/testkit';
 import { expect } from 'vitest';
 import { createSharedFile, type SharedFile } from '../bench/lib/shared-file.js';
 import { Ring, RingError, type RingMode } from '../src/index.js';
@@ -78,23 +78,9 @@ export function startChild(config: ChildConfig): ChildProcess {
   return spawnTs(childPath, [JSON.stringify(config)]);
 }
 
-/** Collects a child's output; kills it after timeoutMs. */
+/** Collects a child's output; kills it after timeoutMs and resolves, so report() shows what it printed. */
 export function finish(child: ChildProcess, timeoutMs = 40_000): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return collect(child, timeoutMs, { rejectOnTimeout: false });
 }
 
 export function report(result: RunResult): ChildReport {

@@ -34,7 +34,17 @@ export function runTs(
   return collect(child, timeoutMs);
 }
 
-export function collect(child: ChildProcess, timeoutMs: number): Promise<RunResult> {
+export interface CollectOptions {
+  /**
+   * What happens when the child outlives `timeoutMs`: it is always killed with SIGKILL; by default the
+   * promise then rejects, with `false` it resolves with what the child printed (signal 'SIGKILL').
+   */
+  rejectOnTimeout?: boolean;
+}
+
+/** Gathers a child's stdout and stderr until it exits; kills it after `timeoutMs`. */
+export function collect(child: ChildProcess, timeoutMs: number, options: CollectOptions = {}): Promise<RunResult> {
+  const { rejectOnTimeout = true } = options;
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -46,7 +56,7 @@ export function collect(child: ChildProcess, timeoutMs: number): Promise<RunResu
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`child timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      if (rejectOnTimeout) reject(new Error(`child timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);

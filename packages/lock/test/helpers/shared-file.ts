@@ -1,5 +1,5 @@
-import { closeSync, ftruncateSync, openSync, rmSync } from 'node:fs';
-import { MAP_SHARED, mmap, munmap, PROT_READ, PROT_WRITE } from '@shmkit/sys';
+import * as sys from '@shmkit/sys';
+import { createSharedMapping, openSharedMapping } from '@shmkit/testkit';
 
 export interface SharedFile extends Disposable {
   readonly path: string;
@@ -10,22 +10,12 @@ export interface SharedFile extends Disposable {
 
 /**
  * Maps `size` bytes of a file (in /dev/shm: shared memory) into this process. `create` makes a fresh
- * zeroed file; otherwise the file must exist. Tests share memory between processes this way.
+ * zeroed owner-only file; otherwise the file must exist. Tests share memory between processes this way.
  */
 export function mapSharedFile(path: string, size: number, create: boolean): SharedFile {
-  const fd = openSync(path, create ? 'wx+' : 'r+', 0o600);
-  let buffer: ArrayBuffer;
-  try {
-    if (create) ftruncateSync(fd, size);
-    buffer = mmap(fd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
-  } finally {
-    closeSync(fd);
-  }
-  const close = () => {
-    munmap(buffer);
-    if (create) rmSync(path, { force: true });
-  };
-  return { path, buffer, close, [Symbol.dispose]: close };
+  const mapping = create ? createSharedMapping(sys, size, { path }) : openSharedMapping(sys, path, size);
+  const close = () => mapping[Symbol.dispose]();
+  return { path, buffer: mapping.buffer, close, [Symbol.dispose]: close };
 }
 
 export function shmPath(name: string): string {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { tsNodeArgs } from '@shmkit/testkit';
+import { collect, tsNodeArgs } from '@shmkit/testkit';
 
 let pinning: boolean | undefined;
 
@@ -24,31 +24,15 @@ export function spawnWorker(file: string, args: string[], cpu?: number, ipc = fa
 }
 
 /** Waits for a worker to exit and returns the JSON object on its last stdout line. */
-export function collectJson<T>(child: ChildProcess, timeoutMs = 60_000): Promise<T> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`worker timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`worker exited with ${code}\n${stdout}\n${stderr}`));
-      try {
-        resolve(JSON.parse(line) as T);
-      } catch {
-        reject(new Error(`worker printed no result\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+export async function collectJson<T>(child: ChildProcess, timeoutMs = 60_000): Promise<T> {
+  const { code, stdout, stderr } = await collect(child, timeoutMs);
+  if (code !== 0) throw new Error(`worker exited with ${code}\n${stdout}\n${stderr}`);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`worker printed no result\n${stdout}\n${stderr}`);
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
