@@ -3,8 +3,9 @@
 // an spsc Ring. Consumer: dequeues an index, checks the block in place (sequence number, last
 // payload byte), puts the block back. 'bulk' moves 32 indices per call on both sides.
 import { Ring } from '@shmkit/ring';
-import { controlView, readyAndWaitForGo, stopRequested } from '../../ring/bench/lib/control.js';
-import { openSharedFile } from '../../ring/bench/lib/shared-file.js';
+import { consumeUntilStopped } from '../../ring/bench/lib/consume.js';
+import { readyAndWaitForGo, stopRequested } from '../../ring/bench/lib/control.js';
+import { attachPairWorker } from '../../ring/bench/lib/worker-setup.js';
 import { Mempool } from '../src/index.js';
 
 interface Config {
@@ -19,9 +20,7 @@ interface Config {
 }
 
 const BULK = 32;
-const config = JSON.parse(process.argv[2]!) as Config;
-const file = openSharedFile(config.path);
-const control = controlView(file.buffer);
+const { config, file, control } = attachPairWorker<Config>();
 const pool = Mempool.attach(file.buffer, config.poolOffset);
 const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch, releaseBatch: config.publishBatch });
 const last = config.payload - 1;
@@ -79,15 +78,7 @@ function consume() {
   const bulk = config.variant === 'bulk';
   let expected = 0;
   let errors = 0;
-  let count = 0;
-  let warmCount = -1;
-  let warmAt = 0;
-  const warmDeadline = performance.now() + config.warmMs;
-  for (let iter = 0; ; iter++) {
-    if ((iter & 1023) === 0 && warmCount < 0 && performance.now() >= warmDeadline) {
-      warmCount = count;
-      warmAt = performance.now();
-    }
+  const measured = consumeUntilStopped(control, config.warmMs, () => {
     let n = 1;
     if (bulk) {
       n = ring.dequeueBurst(indices, BULK);
@@ -96,10 +87,7 @@ function consume() {
       if (index !== undefined) indices[0] = index;
       else n = 0;
     }
-    if (n === 0) {
-      if (stopRequested(control)) break;
-      continue;
-    }
+    if (n === 0) return 0;
     for (let k = 0; k < n; k++) {
       const block = pool.block(indices[k]!);
       const seq = block[0]! | (block[1]! << 8) | (block[2]! << 16) | (block[3]! << 24);
@@ -108,14 +96,9 @@ function consume() {
     }
     if (bulk) pool.putBulk(indices, n);
     else pool.put(indices[0]!);
-    count += n;
-  }
-  const end = performance.now();
-  if (warmCount < 0) {
-    warmCount = 0;
-    warmAt = warmDeadline - config.warmMs;
-  }
-  return { count: count - warmCount, seconds: (end - warmAt) / 1000, errors, pool: pool.stats() };
+    return n;
+  });
+  return { ...measured, errors, pool: pool.stats() };
 }
 
 readyAndWaitForGo(control);

@@ -14,6 +14,7 @@ import { CONTROL_BYTES } from '../../ring/bench/lib/control.js';
 import { runPair } from '../../ring/bench/lib/pair.js';
 import { canPin, collectJson, spawnWorker } from '../../ring/bench/lib/procs.js';
 import { barChart, type Measurement, markdownTables, medians, type Scenario } from '../../ring/bench/lib/report.js';
+import { benchOptions, runRounds } from '../../ring/bench/lib/rounds.js';
 import { ipcRate, messageRingRate, udsRate } from '../../ring/bench/message-ring-scenarios.js';
 import { Mempool } from '../src/index.js';
 
@@ -145,28 +146,8 @@ const scenarios: Scenario[] = [
   },
 ];
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const rounds = Number(option('--rounds') ?? 3);
-const only = option('--only');
-const selected = scenarios.filter((s) => only === undefined || s.name.includes(only));
-
-const all: Measurement[] = [];
-for (let round = 1; round <= rounds; round++) {
-  for (const scenario of selected) {
-    process.stderr.write(`round ${round}/${rounds}: ${scenario.name} ... `);
-    try {
-      const ms = await scenario.run();
-      all.push(...ms);
-      process.stderr.write(`${ms.map((m) => `${m.id}=${m.unit === 'M/s' ? (m.value / 1e6).toFixed(2) : m.value.toFixed(1)}`).join(' ')}\n`);
-    } catch (err) {
-      process.stderr.write(`failed: ${(err as Error).message}\n`);
-    }
-  }
-}
+const { rounds, only, writeReadme } = benchOptions();
+const { all } = await runRounds(scenarios, { rounds, only, decimals: 1 });
 
 const results = medians(all);
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${canPin() ? 'pinned to CPUs 0 and 1 (taskset)' : 'unpinned'}, load average ${loadavg()[0]!.toFixed(1)} at the end, median of ${rounds} round(s)`;
@@ -181,7 +162,7 @@ const text = [
 ].join('\n');
 console.log(text);
 
-if (args.includes('--write-readme')) {
+if (writeReadme) {
   const readme = here('../README.md');
   const start = '<!-- mempool-bench:start -->';
   const end = '<!-- mempool-bench:end -->';

@@ -8,8 +8,9 @@ import { waitForLine } from '@shmkit/testkit';
 import { MessageRing, type MessageRingMode } from '../src/message-ring.js';
 import { CONTROL_BYTES } from './lib/control.js';
 import { CPU_A, CPU_B, runPair, workerPath } from './lib/pair.js';
-import { canPin, collectJson, spawnWorker } from './lib/procs.js';
+import { collectJson, spawnWorker } from './lib/procs.js';
 import type { Measurement, Scenario } from './lib/report.js';
+import { ipcThroughput } from './scenarios/baselines.js';
 
 export const MESSAGES = 'MessageRing: messages per second between two processes';
 
@@ -69,15 +70,8 @@ export async function udsRate(bytes: number, batched = false): Promise<number> {
 }
 
 /** child_process IPC ('json') carrying strings of `bytes` characters. */
-export async function ipcRate(bytes: number): Promise<number> {
-  const parent = spawnWorker(
-    workerPath(baselineWorker),
-    ['ipc-parent', String(bytes), String(WARM_MS), String(MEASURE_MS), canPin() ? String(CPU_B) : ''],
-    CPU_A,
-  );
-  const { rate, errors } = await collectJson<{ rate: number; errors: number }>(parent);
-  if (errors !== 0) throw new Error(`IPC baseline: ${errors} bad messages`);
-  return rate;
+export function ipcRate(bytes: number): Promise<number> {
+  return ipcThroughput(WARM_MS, MEASURE_MS, bytes);
 }
 
 const row = (id: string, label: string, value: number, extra: Partial<Measurement> = {}): Measurement => ({

@@ -3,8 +3,9 @@
 // told to stop; the consumer receives each one as a zero-copy view, checks its sequence number and
 // length, and reports its rate over the measured window (after warmMs).
 import { MessageRing } from '../src/message-ring.js';
-import { controlView, readyAndWaitForGo, stopRequested } from './lib/control.js';
-import { openSharedFile } from './lib/shared-file.js';
+import { consumeUntilStopped } from './lib/consume.js';
+import { readyAndWaitForGo, stopRequested } from './lib/control.js';
+import { attachPairWorker } from './lib/worker-setup.js';
 
 interface Config {
   path: string;
@@ -17,9 +18,7 @@ interface Config {
   receive?: 'view' | 'into';
 }
 
-const config = JSON.parse(process.argv[2]!) as Config;
-const file = openSharedFile(config.path);
-const control = controlView(file.buffer);
+const { config, file, control } = attachPairWorker<Config>();
 const ring = MessageRing.attach(file.buffer, config.ringOffset, {
   publishBatch: config.publishBatch ?? 1,
   releaseBatch: config.releaseBatch ?? 1,
@@ -56,31 +55,15 @@ function consume() {
   const next = receiver();
   let expected = 0;
   let errors = 0;
-  let count = 0;
-  let warmCount = -1;
-  let warmAt = 0;
-  const warmDeadline = performance.now() + config.warmMs;
-  for (let iter = 0; ; iter++) {
-    if ((iter & 1023) === 0 && warmCount < 0 && performance.now() >= warmDeadline) {
-      warmCount = count;
-      warmAt = performance.now();
-    }
+  const measured = consumeUntilStopped(control, config.warmMs, () => {
     const msg = next();
-    if (msg === undefined) {
-      if (stopRequested(control)) break;
-      continue;
-    }
+    if (msg === undefined) return 0;
     const seq = msg[0]! | (msg[1]! << 8) | (msg[2]! << 16) | (msg[3]! << 24);
     if (seq !== expected || msg.byteLength !== config.bytes) errors++;
     expected = (seq + 1) | 0;
-    count++;
-  }
-  const end = performance.now();
-  if (warmCount < 0) {
-    warmCount = 0;
-    warmAt = warmDeadline - config.warmMs;
-  }
-  return { count: count - warmCount, seconds: (end - warmAt) / 1000, errors, stats: ring.stats() };
+    return 1;
+  });
+  return { ...measured, errors, stats: ring.stats() };
 }
 
 readyAndWaitForGo(control);

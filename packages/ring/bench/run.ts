@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { canPin } from './lib/procs.js';
-import { waitForQuiet } from './lib/quiet.js';
 import { barChart, type Measurement, markdownTables, medians, type Scenario } from './lib/report.js';
+import { benchOptions, runRounds } from './lib/rounds.js';
 import { baselineScenarios } from './scenarios/baseline-scenarios.js';
 import { ringScenarios, THROUGHPUT } from './scenarios/ring.js';
 import { messageRingScenarios } from './message-ring-scenarios.js';
@@ -17,34 +17,9 @@ import { messageRingScenarios } from './message-ring-scenarios.js';
 // Scenario lists, one per structure; new structures append their list here.
 const scenarios: Scenario[] = [...ringScenarios, ...baselineScenarios, ...messageRingScenarios];
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const rounds = Number(option('--rounds') ?? 3);
-const only = option('--only');
-const selected = scenarios.filter((s) => only === undefined || s.name.includes(only));
-
-const all: Measurement[] = [];
-let runs = 0;
-let quietRuns = 0;
-for (let round = 1; round <= rounds; round++) {
-  for (const scenario of selected) {
-    // The machine is shared: start each case only once other work has calmed down (or 30 s passed).
-    const quiet = await waitForQuiet(0.1, 30_000);
-    runs++;
-    if (quiet) quietRuns++;
-    process.stderr.write(`round ${round}/${rounds}: ${scenario.name}${quiet ? '' : ' (machine busy)'} ... `);
-    try {
-      const ms = await scenario.run();
-      all.push(...ms);
-      process.stderr.write(`${ms.map((m) => `${m.id}=${m.unit === 'M/s' ? (m.value / 1e6).toFixed(2) : m.value.toFixed(2)}`).join(' ')}\n`);
-    } catch (err) {
-      process.stderr.write(`failed: ${(err as Error).message}\n`);
-    }
-  }
-}
+const { rounds, only, writeReadme } = benchOptions();
+// The machine is shared: start each case only once other work has calmed down (or 30 s passed).
+const { all, runs, quietRuns } = await runRounds(scenarios, { rounds, only, waitForQuiet: true });
 
 const results = medians(all);
 const machine =
@@ -69,7 +44,7 @@ for (const block of blocks) {
 }
 console.log([...texts.values()].join('\n'));
 
-if (args.includes('--write-readme')) {
+if (writeReadme) {
   const readme = fileURLToPath(new URL('../README.md', import.meta.url));
   let current = readFileSync(readme, 'utf8');
   for (const [marker, text] of texts) {

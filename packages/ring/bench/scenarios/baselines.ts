@@ -9,10 +9,16 @@ import { canPin, collectJson, spawnWorker } from '../lib/procs.js';
 
 const cpuArg = (cpu: number) => (canPin() ? String(cpu) : '');
 
-/** child_process IPC ('json'): one-way messages per second. */
-export async function ipcThroughput(warmMs: number, measureMs: number): Promise<number> {
-  const parent = spawnWorker(workerPath('ipc-json.ts'), ['parent', 'throughput', String(warmMs), String(measureMs), cpuArg(CPU_B)], CPU_A);
-  return (await collectJson<{ rate: number }>(parent)).rate;
+/** child_process IPC ('json'): one-way messages (strings of `bytes` characters) per second. */
+export async function ipcThroughput(warmMs: number, measureMs: number, bytes = 8): Promise<number> {
+  const parent = spawnWorker(
+    workerPath('ipc-json.ts'),
+    ['parent', 'throughput', String(warmMs), String(measureMs), cpuArg(CPU_B), String(bytes)],
+    CPU_A,
+  );
+  const { rate, errors } = await collectJson<{ rate: number; errors: number }>(parent);
+  if (errors !== 0) throw new Error(`IPC baseline: ${errors} bad messages`);
+  return rate;
 }
 
 /** child_process IPC ('json'): round trip p50 / p99 in µs. */

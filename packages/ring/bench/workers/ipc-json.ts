@@ -1,19 +1,24 @@
 // Baseline: child_process IPC with the default 'json' serialization. The 'parent' role forks the
 // 'child' role (pinned to another CPU when possible) and measures either one-way throughput of
-// 8-character messages (credit-based flow control: at most 2000 in flight, acknowledged every 250,
-// sends in slices of 200 per event-loop turn) or sequential round trips.
+// strings of `bytes` characters (credit-based flow control: at most 2000 in flight, acknowledged
+// every 250, sends in slices of 200 per event-loop turn; the parent checks each length) or
+// sequential round trips.
+//   parent throughput <warmMs> <measureMs> <cpu> <bytes>   prints { rate, errors }
+//   parent roundtrip <rounds> <warmup> <cpu>               prints { p50, p99 } in µs
+//   child throughput <bytes> | child roundtrip             (forked by the parent)
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tsNodeArgs } from '@shmkit/testkit';
 import { pinPrefix } from '../lib/procs.js';
+import { rateMeter } from '../lib/rate-meter.js';
 
-const [role, mode, a, b, cpu] = process.argv.slice(2) as [string, 'throughput' | 'roundtrip', string, string, string];
+const [role, mode, a, b, cpu, bytesArg] = process.argv.slice(2) as [string, 'throughput' | 'roundtrip', string, string, string, string];
 
 if (role === 'child') {
   if (mode === 'throughput') {
     let inflight = 0;
     let stopped = false;
-    const message = '12345678';
+    const message = 'x'.repeat(Number(a));
     const pump = () => {
       if (stopped) return;
       for (let i = 0; i < 200 && inflight < 2000; i++) {
@@ -41,36 +46,27 @@ if (role === 'child') {
   }
 } else {
   const self = fileURLToPath(import.meta.url);
-  const command = [...pinPrefix(cpu === '' ? undefined : Number(cpu)), process.execPath, ...tsNodeArgs(), self, 'child', mode];
+  const command = [...pinPrefix(cpu === '' ? undefined : Number(cpu)), process.execPath, ...tsNodeArgs(), self, 'child', mode, ...(mode === 'throughput' ? [bytesArg] : [])];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // Messages still in flight after 'stop' may find the channel closed.
   child.on('error', () => {});
   let done = false;
   if (mode === 'throughput') {
-    const warmMs = Number(a);
-    const measureMs = Number(b);
-    let count = 0;
+    const bytes = Number(bytesArg);
     let sinceAck = 0;
-    let startCount = -1;
-    let started = 0;
-    child.on('message', () => {
+    let errors = 0;
+    const tick = rateMeter(Number(a), Number(b), (rate) => {
+      done = true;
+      child.send('stop');
+      console.log(JSON.stringify({ rate, errors }));
+    });
+    child.on('message', (m: string) => {
       if (done) return;
-      count++;
+      if (m.length !== bytes) errors++;
+      tick();
       if (++sinceAck === 250) {
         child.send({ ack: 250 });
         sinceAck = 0;
-      }
-      if (count === 1) {
-        setTimeout(() => {
-          startCount = count;
-          started = performance.now();
-          setTimeout(() => {
-            const rate = (count - startCount) / ((performance.now() - started) / 1000);
-            done = true;
-            child.send('stop');
-            console.log(JSON.stringify({ rate }));
-          }, measureMs);
-        }, warmMs);
       }
     });
   } else {

@@ -2,8 +2,8 @@
 // 'spin' busy-polls with dequeue(); 'park' uses dequeueWait() with no spinning, so each side sleeps
 // on the futex whenever its ring is empty. The echo side also reports its CPU use, busy and idle.
 import { Ring } from '../../src/index.js';
-import { controlView, readyAndWaitForGo } from '../lib/control.js';
-import { openSharedFile } from '../lib/shared-file.js';
+import { readyAndWaitForGo } from '../lib/control.js';
+import { attachPairWorker } from '../lib/worker-setup.js';
 
 interface Config {
   path: string;
@@ -16,9 +16,7 @@ interface Config {
   idleMs: number;
 }
 
-const config = JSON.parse(process.argv[2]!) as Config;
-const file = openSharedFile(config.path);
-const control = controlView(file.buffer);
+const { config, file, control } = attachPairWorker<Config>();
 const handle = { spinMicros: 0 };
 const ping = Ring.attach(file.buffer, config.pingOffset, handle);
 const pong = Ring.attach(file.buffer, config.pongOffset, handle);

@@ -2,8 +2,9 @@
 // can until told to stop; the consumer checks the order and reports its rate over the measured
 // window (after warmMs, so JIT warm-up is not measured).
 import { Ring } from '../../src/index.js';
-import { controlView, readyAndWaitForGo, stopRequested } from '../lib/control.js';
-import { openSharedFile } from '../lib/shared-file.js';
+import { consumeUntilStopped } from '../lib/consume.js';
+import { readyAndWaitForGo, stopRequested } from '../lib/control.js';
+import { attachPairWorker } from '../lib/worker-setup.js';
 
 interface Config {
   path: string;
@@ -16,9 +17,7 @@ interface Config {
   warmMs: number;
 }
 
-const config = JSON.parse(process.argv[2]!) as Config;
-const file = openSharedFile(config.path);
-const control = controlView(file.buffer);
+const { config, file, control } = attachPairWorker<Config>();
 const ring = Ring.attach(file.buffer, config.ringOffset, { publishBatch: config.publishBatch, releaseBatch: config.releaseBatch });
 
 function produceSingle(): void {
@@ -46,50 +45,32 @@ function produceBurst(): void {
 }
 
 function consume() {
-  const burst = config.variant === 'burst' ? new Float64Array(config.burst) : null;
   let expected = 0;
   let errors = 0;
   let firstError = '';
-  let count = 0;
-  let warmCount = -1;
-  let warmAt = 0;
-  const warmDeadline = performance.now() + config.warmMs;
-  for (let iter = 0; ; iter++) {
-    if ((iter & 1023) === 0 && warmCount < 0 && performance.now() >= warmDeadline) {
-      warmCount = count;
-      warmAt = performance.now();
+  let take = (): number => {
+    const v = ring.dequeue();
+    if (v === undefined) return 0;
+    if (v !== expected) {
+      if (errors === 0) firstError = `expected ${expected}, got ${v}`;
+      errors++;
     }
-    if (burst === null) {
-      const v = ring.dequeue();
-      if (v === undefined) {
-        if (stopRequested(control)) break;
-        continue;
-      }
-      if (v !== expected) {
-        if (errors === 0) firstError = `expected ${expected}, got ${v}`;
-        errors++;
-      }
-      expected = v + 1;
-      count++;
-    } else {
+    expected = v + 1;
+    return 1;
+  };
+  if (config.variant === 'burst') {
+    const burst = new Float64Array(config.burst);
+    take = () => {
       const n = ring.dequeueBurst(burst, burst.length);
-      if (n === 0) {
-        if (stopRequested(control)) break;
-        continue;
-      }
       for (let i = 0; i < n; i++) {
         if (burst[i] !== expected) errors++;
         expected = burst[i]! + 1;
       }
-      count += n;
-    }
+      return n;
+    };
   }
-  const end = performance.now();
-  if (warmCount < 0) {
-    warmCount = 0;
-    warmAt = warmDeadline - config.warmMs;
-  }
-  return { count: count - warmCount, seconds: (end - warmAt) / 1000, errors, firstError, stats: ring.stats() };
+  const measured = consumeUntilStopped(control, config.warmMs, take);
+  return { ...measured, errors, firstError, stats: ring.stats() };
 }
 
 readyAndWaitForGo(control);
